@@ -1,0 +1,102 @@
+//! `Site` -> one `Rendered` body per page, in parallel: Markdown to HTML with `@/` links
+//! resolved against the site's pages. Broken links are errors at their file line.
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Error, Location, Result, Warning};
+use crate::markdown::{self, RenderOptions, Rendered};
+use crate::site::{Page, Site};
+
+/// Renders every page's body; `result[i]` belongs to `site.pages[i]`.
+pub fn render_all(config: &Config, site: &Site) -> Result<(Vec<Rendered>, Vec<Warning>)> {
+    let rendered: Vec<Rendered> = site
+        .pages
+        .par_iter()
+        .map(|page| render_page(config, site, page))
+        .collect();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for (page, body) in site.pages.iter().zip(&rendered) {
+        let at = |offset| Location::from_offset(&page.source, &page.body, offset, page.body_line);
+        for problem in &body.errors {
+            errors.push(Error::Link {
+                location: at(problem.offset),
+                message: problem.message.clone(),
+            });
+        }
+        for &offset in &body.images_without_alt {
+            warnings.push(Warning {
+                location: at(offset),
+                message: "image without alt text: describe it for readers who cannot see it, \
+                          ![like this](image.png)"
+                    .into(),
+            });
+        }
+    }
+    match Error::from_many(errors) {
+        Some(e) => Err(e),
+        None => Ok((rendered, warnings)),
+    }
+}
+
+fn render_page(config: &Config, site: &Site, page: &Page) -> Rendered {
+    let page_url = config.absolute(&page.path);
+    let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
+    let id_prefix = format!("{}-", page.slug);
+    let options = RenderOptions {
+        french: config.french_typography && page.lang == "fr",
+        highlight: config.highlight_code,
+        id_prefix: &id_prefix,
+        page_url: &page_url,
+        base_url: &config.base_url,
+        words_per_minute: config.words_per_minute,
+        resolve: &resolve,
+    };
+    markdown::render(&page.body, &options)
+}
+
+/// `articles/x.md#part` (after `@/`) -> the absolute URL of that page in `lang`, or of
+/// another language's version when `lang` has none; `articles/x.en.md` picks the language.
+pub fn resolve_link(
+    config: &Config,
+    site: &Site,
+    lang: &str,
+    target: &str,
+) -> Result<String, String> {
+    let (file, anchor) = match target.split_once('#') {
+        Some((file, anchor)) => (file, format!("#{anchor}")),
+        None => (target, String::new()),
+    };
+    let file = file.trim_start_matches('/');
+    let not_found = || {
+        format!(
+            "broken internal link @/{target}: there is no content/{file} (write the path from content/, e.g. @/articles/my-article.md)"
+        )
+    };
+    let (stem, explicit) = crate::lang::split_suffix(file).ok_or_else(not_found)?;
+    let explicit = explicit.filter(|l| config.language(l).is_some());
+    let stem = match explicit {
+        Some(_) => stem,
+        None => file.strip_suffix(".md").unwrap_or(file),
+    };
+    let wanted = explicit.unwrap_or(lang);
+    let lookup = |l: &str| site.by_key.get(&(l.to_string(), stem.to_string())).copied();
+    let page = lookup(wanted)
+        .or_else(|| {
+            explicit
+                .is_none()
+                .then(|| lookup(&config.default_language))
+                .flatten()
+        })
+        .or_else(|| {
+            config
+                .language_codes()
+                .find_map(|l| lookup(l).filter(|_| explicit.is_none()))
+        })
+        .ok_or_else(not_found)?;
+    Ok(format!(
+        "{}{anchor}",
+        config.absolute(&site.pages[page].path)
+    ))
+}

@@ -1,0 +1,306 @@
+//! `config.toml` as written (RawConfig, strict serde) -> `Config`, resolved and validated:
+//! languages in order (default first), base URL without trailing slash, knobs with defaults.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Location, Result, closest};
+use crate::lang;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    default_language: String,
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default = "default_paginate_by")]
+    paginate_by: usize,
+    #[serde(default = "default_feed_limit")]
+    feed_limit: usize,
+    #[serde(default = "yes")]
+    highlight_code: bool,
+    #[serde(default = "yes")]
+    french_typography: bool,
+    #[serde(default = "default_words_per_minute")]
+    words_per_minute: usize,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    title: String,
+    #[serde(default)]
+    description: String,
+    locale: Option<String>,
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_paginate_by() -> usize {
+    10
+}
+fn default_feed_limit() -> usize {
+    20
+}
+fn default_words_per_minute() -> usize {
+    220
+}
+fn yes() -> bool {
+    true
+}
+
+/// One language the site is written in.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Language {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    /// POSIX-style locale, e.g. `fr_FR`: dates and `og:locale`.
+    pub locale: String,
+}
+
+/// The site's configuration, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's root folder (where `config.toml` is).
+    pub root: PathBuf,
+    /// Absolute, without a trailing slash: `https://gazette.example` or `https://x.io/news`.
+    pub base_url: String,
+    pub theme: String,
+    pub default_language: String,
+    /// Default language first, then the others in alphabetical order.
+    pub languages: Vec<Language>,
+    pub paginate_by: usize,
+    pub feed_limit: usize,
+    pub highlight_code: bool,
+    pub french_typography: bool,
+    pub words_per_minute: usize,
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// Reads `root/config.toml`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join("config.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Config {
+                location: Location::file(&path),
+                message: "no config.toml here: is this a gazette site? (pass --root DIR)".into(),
+            },
+            std::io::ErrorKind::InvalidData => Error::Encoding {
+                location: Location::file(&path),
+                message: "config.toml is not valid UTF-8".into(),
+            },
+            _ => Error::io(&path, e),
+        })?;
+        Config::parse(&text, root, &path)
+    }
+
+    /// Parses the text of a config file; `path` is only used in messages.
+    pub fn parse(text: &str, root: &Path, path: &Path) -> Result<Config> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let raw: RawConfig = toml::from_str(text).map_err(|e| Error::Config {
+            location: toml_error_location(path, text, &e, 1),
+            message: toml_error_message(&e),
+        })?;
+        resolve(raw, root, path, text)
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    pub fn language_codes(&self) -> impl Iterator<Item = &str> {
+        self.languages.iter().map(|l| l.code.as_str())
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("themes").join(&self.theme)
+    }
+
+    /// The absolute URL of a site path that starts with `/`.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Config> {
+    let err_at = |key: &str, message: String| Error::Config {
+        location: key_location(path, text, key),
+        message,
+    };
+    let base_url = raw.base_url.trim_end_matches('/').to_string();
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(err_at(
+            "base_url",
+            format!(
+                "base_url \"{}\" must be an absolute http(s) URL, e.g. \"https://gazette.example\"",
+                raw.base_url
+            ),
+        ));
+    }
+    if raw.languages.is_empty() {
+        return Err(err_at(
+            "languages",
+            "no languages: add a [languages.fr] table with a title".into(),
+        ));
+    }
+    if !raw.languages.contains_key(&raw.default_language) {
+        let known: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
+        return Err(err_at(
+            "default_language",
+            format!(
+                "default_language \"{}\" is not one of the configured languages ({})",
+                raw.default_language,
+                known.join(", ")
+            ),
+        ));
+    }
+    if raw.paginate_by == 0 {
+        return Err(err_at(
+            "paginate_by",
+            "paginate_by must be at least 1".into(),
+        ));
+    }
+    if raw.theme.is_empty() || raw.theme.contains(['/', '\\']) || raw.theme.starts_with('.') {
+        return Err(err_at(
+            "theme",
+            format!(
+                "theme \"{}\" must be a folder name under themes/",
+                raw.theme
+            ),
+        ));
+    }
+    let mut languages = Vec::new();
+    for (code, language) in raw.languages {
+        if !lang::split_suffix(&format!("x.{code}.md")).is_some_and(|(_, l)| l == Some(&code)) {
+            return Err(err_at(
+                &format!("languages.{code}"),
+                format!("\"{code}\" is not a language code: use two letters, e.g. fr or en"),
+            ));
+        }
+        languages.push(Language {
+            locale: language
+                .locale
+                .unwrap_or_else(|| lang::default_locale(&code)),
+            code,
+            title: language.title,
+            description: language.description,
+        });
+    }
+    languages.sort_by_key(|l| (l.code != raw.default_language, l.code.clone()));
+    Ok(Config {
+        root: root.to_path_buf(),
+        base_url,
+        theme: raw.theme,
+        default_language: raw.default_language,
+        languages,
+        paginate_by: raw.paginate_by,
+        feed_limit: raw.feed_limit,
+        highlight_code: raw.highlight_code,
+        french_typography: raw.french_typography,
+        words_per_minute: raw.words_per_minute.max(1),
+        extra: raw.extra,
+    })
+}
+
+/// Where `key = ` (or `[key]`) is written, for messages about a value that parsed but is wrong.
+fn key_location(path: &Path, text: &str, key: &str) -> Location {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(last) || trimmed.starts_with(&format!("[{key}]")) {
+            let indent = line.len() - trimmed.len();
+            return Location::from_offset(path, text, offset + indent, 1);
+        }
+        offset += line.len();
+    }
+    Location::file(path)
+}
+
+/// The file location of a TOML error in `text`, which starts at line `first_line` of the file.
+pub(crate) fn toml_error_location(
+    path: &Path,
+    text: &str,
+    error: &toml::de::Error,
+    first_line: usize,
+) -> Location {
+    match error.span() {
+        Some(span) => Location::from_offset(path, text, span.start, first_line),
+        None => Location::at(path, first_line, 1),
+    }
+}
+
+/// The TOML error's message, with a suggestion when a key is unknown.
+pub(crate) fn toml_error_message(error: &toml::de::Error) -> String {
+    let message = error.message().trim().to_string();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((field, expected)) = rest.split_once('`') {
+            let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+            let hint = match closest(field, candidates.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("valid keys: {}", candidates.join(", ")),
+            };
+            return format!("unknown key `{field}`: {hint}");
+        }
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+base_url = "https://gazette.example/"
+default_language = "fr"
+[languages.fr]
+title = "La Gazette"
+[languages.en]
+title = "The Gazette"
+"#;
+
+    #[test]
+    fn resolves_defaults_and_order() {
+        let config = Config::parse(GOOD, Path::new("."), Path::new("config.toml")).unwrap();
+        assert_eq!(config.base_url, "https://gazette.example");
+        assert_eq!(config.language_codes().collect::<Vec<_>>(), ["fr", "en"]);
+        assert_eq!(config.languages[1].locale, "en_US");
+        assert_eq!(config.paginate_by, 10);
+    }
+
+    #[test]
+    fn unknown_key_names_it_and_suggests() {
+        let text = GOOD.replace("default_language", "paginate_bye = 3\ndefault_language");
+        let err = Config::parse(&text, Path::new("."), Path::new("config.toml")).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("config.toml:3:1: unknown key `paginate_bye`"),
+            "{message}"
+        );
+        assert!(message.contains("did you mean `paginate_by`?"), "{message}");
+    }
+
+    #[test]
+    fn default_language_must_exist() {
+        let text = GOOD.replace("default_language = \"fr\"", "default_language = \"de\"");
+        let err = Config::parse(&text, Path::new("."), Path::new("config.toml")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("config.toml:3:1: default_language \"de\""),
+            "{err}"
+        );
+    }
+}

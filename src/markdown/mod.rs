@@ -1,0 +1,496 @@
+//! Markdown body -> `Rendered { html, summary, toc, words, … }`, pure: no Tera, no I/O.
+//! Everything a page needs from its body is done here as rewrites of pulldown-cmark's
+//! event stream: heading ids, footnotes unique per article, `@/` links, absolute URLs,
+//! highlighted code, and French typography on text (never on code, URLs or attributes).
+
+mod highlight;
+pub mod urls;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html,
+};
+
+pub use highlight::stylesheet as syntax_stylesheet;
+
+/// How to render one body.
+pub struct RenderOptions<'a> {
+    pub french: bool,
+    pub highlight: bool,
+    /// Prefix of footnote ids, unique per article (several articles share issue pages).
+    pub id_prefix: &'a str,
+    /// The page's absolute URL, ending with `/`: relative links resolve against it.
+    pub page_url: &'a str,
+    /// The site's base URL, without trailing slash: root-relative links resolve against it.
+    pub base_url: &'a str,
+    pub words_per_minute: usize,
+    /// Resolves `@/path.md#anchor` (given without `@/`) to an absolute URL, or says why not.
+    pub resolve: &'a (dyn Fn(&str) -> Result<String, String> + Sync),
+}
+
+/// One heading in the table of contents.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Heading {
+    pub level: u32,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<Heading>,
+}
+
+/// Something wrong in the body, at a byte offset into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub offset: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The HTML before `<!-- more -->`, if the body has that marker.
+    pub summary: Option<String>,
+    pub toc: Vec<Heading>,
+    pub words: usize,
+    pub reading_minutes: usize,
+    /// Broken `@/` links: errors.
+    pub errors: Vec<Problem>,
+    /// Images without alt text: warnings.
+    pub images_without_alt: Vec<usize>,
+    /// Every link and image target, absolute, with its offset (for `gazette check`).
+    pub links: Vec<(usize, String)>,
+    /// Every id the HTML defines (headings, footnotes).
+    pub anchors: Vec<String>,
+}
+
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders a Markdown body.
+pub fn render(body: &str, options: &RenderOptions) -> Rendered {
+    let events =
+        TextMergeWithOffset::new(Parser::new_ext(body, parser_options()).into_offset_iter());
+    let mut state = State::new(options);
+    for (event, range) in events {
+        state.feed(event, range);
+    }
+    state.finish()
+}
+
+/// Where `<!-- more -->` cuts the summary: only between top-level blocks.
+fn is_more_marker(html: &str) -> bool {
+    let t = html.trim();
+    t == "<!-- more -->" || t == "<!--more-->"
+}
+
+struct FootnoteDef<'a> {
+    label: String,
+    events: Vec<Event<'a>>,
+}
+
+struct State<'o, 'a> {
+    options: &'o RenderOptions<'o>,
+    out: Vec<Event<'a>>,
+    rendered: Rendered,
+    depth: usize,
+    cut: Option<usize>,
+    pending_cut: bool,
+    code: Option<(Option<String>, String)>,
+    heading: Option<(u32, Option<String>, Vec<String>, Vec<Event<'a>>, String)>,
+    footnote: Option<FootnoteDef<'a>>,
+    footnotes: Vec<FootnoteDef<'a>>,
+    footnote_numbers: HashMap<String, (usize, usize)>,
+    ids: HashMap<String, usize>,
+    flat_toc: Vec<(u32, String, String)>,
+    image_depth: usize,
+    image_alt: String,
+    image_offset: usize,
+    verbatim_link_depth: usize,
+    prev_char: Option<char>,
+}
+
+impl<'o, 'a> State<'o, 'a> {
+    fn new(options: &'o RenderOptions<'o>) -> Self {
+        State {
+            options,
+            out: Vec::new(),
+            rendered: Rendered::default(),
+            depth: 0,
+            cut: None,
+            pending_cut: false,
+            code: None,
+            heading: None,
+            footnote: None,
+            footnotes: Vec::new(),
+            footnote_numbers: HashMap::new(),
+            ids: HashMap::new(),
+            flat_toc: Vec::new(),
+            image_depth: 0,
+            image_alt: String::new(),
+            image_offset: 0,
+            verbatim_link_depth: 0,
+            prev_char: None,
+        }
+    }
+
+    fn feed(&mut self, event: Event<'a>, range: Range<usize>) {
+        if let Some((lang, code)) = &mut self.code {
+            match event {
+                Event::Text(text) => code.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => {
+                    let html = highlight::code_block(code, lang.as_deref(), self.options.highlight);
+                    self.code = None;
+                    self.depth -= 1;
+                    self.emit(Event::Html(html.into()));
+                    self.after_block();
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(text),
+            Event::Code(code) => {
+                self.prev_char = Some('x');
+                self.emit(Event::Code(code));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if is_more_marker(&html) => {
+                if self.cut.is_none() {
+                    self.pending_cut = true;
+                }
+            }
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            other => self.emit(other),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
+        self.depth += 1;
+        if matches!(
+            tag,
+            Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell | Tag::BlockQuote(_)
+        ) {
+            self.prev_char = None;
+        }
+        match tag {
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_string)
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Tag::Heading {
+                level, id, classes, ..
+            } => {
+                let classes = classes.iter().map(|c| c.to_string()).collect();
+                self.heading = Some((
+                    level as u32,
+                    id.map(|i| i.to_string()),
+                    classes,
+                    Vec::new(),
+                    String::new(),
+                ));
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.footnote = Some(FootnoteDef {
+                    label: label.to_string(),
+                    events: Vec::new(),
+                });
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                    self.verbatim_link_depth += 1;
+                }
+                let dest_url = self.destination(&dest_url, range.start).into();
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                self.image_depth += 1;
+                self.image_alt.clear();
+                self.image_offset = range.start;
+                let dest_url = self.destination(&dest_url, range.start).into();
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            other => self.emit(Event::Start(other)),
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        self.depth = self.depth.saturating_sub(1);
+        match tag {
+            TagEnd::Heading(_) => self.finish_heading(),
+            TagEnd::FootnoteDefinition => {
+                if let Some(def) = self.footnote.take() {
+                    self.footnotes.push(def);
+                }
+            }
+            TagEnd::Link => {
+                self.verbatim_link_depth = self.verbatim_link_depth.saturating_sub(1);
+                self.emit(Event::End(tag));
+            }
+            TagEnd::Image => {
+                self.image_depth = self.image_depth.saturating_sub(1);
+                if self.image_depth == 0 && self.image_alt.trim().is_empty() {
+                    self.rendered.images_without_alt.push(self.image_offset);
+                }
+                self.emit(Event::End(tag));
+            }
+            other => self.emit(Event::End(other)),
+        }
+        self.after_block();
+    }
+
+    /// Records the summary cut once a top-level block holding the marker has closed.
+    fn after_block(&mut self) {
+        if self.depth == 0 && self.pending_cut && self.footnote.is_none() {
+            self.cut = Some(self.out.len());
+            self.pending_cut = false;
+        }
+    }
+
+    fn text(&mut self, text: CowStr<'a>) {
+        if self.image_depth > 0 {
+            self.image_alt.push_str(&text);
+            self.emit(Event::Text(text));
+            return;
+        }
+        if self.code.is_none() {
+            self.rendered.words += text.split_whitespace().count();
+        }
+        let text: CowStr<'a> = if self.options.french && self.verbatim_link_depth == 0 {
+            crate::typography::french_after(&text, self.prev_char).into()
+        } else {
+            text
+        };
+        if let Some(last) = text.chars().last() {
+            self.prev_char = Some(last);
+        }
+        if let Some(heading) = &mut self.heading {
+            heading.4.push_str(&text);
+        }
+        self.emit(Event::Text(text));
+    }
+
+    fn destination(&mut self, dest: &str, offset: usize) -> String {
+        let url = match dest.strip_prefix("@/") {
+            Some(target) => match (self.options.resolve)(target) {
+                Ok(url) => url,
+                Err(message) => {
+                    self.rendered.errors.push(Problem { offset, message });
+                    return "#".into();
+                }
+            },
+            None => urls::absolutize(dest, self.options.page_url, self.options.base_url),
+        };
+        self.rendered.links.push((offset, url.clone()));
+        url
+    }
+
+    /// Sends an event to whatever is being collected: a heading, a footnote, or the page.
+    fn emit(&mut self, event: Event<'a>) {
+        if let Some(heading) = &mut self.heading {
+            heading.3.push(event);
+        } else if let Some(def) = &mut self.footnote {
+            def.events.push(event);
+        } else {
+            self.out.push(event);
+        }
+    }
+
+    fn unique_id(&mut self, wanted: &str) -> String {
+        let base = if wanted.is_empty() {
+            "section".to_string()
+        } else {
+            wanted.to_string()
+        };
+        let mut id = base.clone();
+        while let Some(count) = self.ids.get_mut(&id) {
+            *count += 1;
+            id = format!("{base}-{count}");
+        }
+        self.ids.insert(id.clone(), 0);
+        self.rendered.anchors.push(id.clone());
+        id
+    }
+
+    fn finish_heading(&mut self) {
+        let Some((level, explicit_id, classes, events, text)) = self.heading.take() else {
+            return;
+        };
+        let id = match explicit_id {
+            Some(id) => self.unique_id(&id),
+            None => self.unique_id(&slug::slugify(&text)),
+        };
+        let mut inner = String::new();
+        html::push_html(&mut inner, events.into_iter());
+        let class = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_html(&classes.join(" ")))
+        };
+        self.flat_toc
+            .push((level, id.clone(), text.trim().to_string()));
+        let html = format!(
+            "<h{level} id=\"{}\"{class}>{inner}</h{level}>\n",
+            escape_html(&id)
+        );
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn footnote_id(&self, label: &str) -> String {
+        let label = slug::slugify(label);
+        format!("{}fn-{label}", self.options.id_prefix)
+    }
+
+    fn footnote_reference(&mut self, label: &str) {
+        let next = self.footnote_numbers.len() + 1;
+        let entry = self
+            .footnote_numbers
+            .entry(label.to_string())
+            .or_insert((next, 0));
+        entry.1 += 1;
+        let (number, uses) = *entry;
+        let target = self.footnote_id(label);
+        let back = if uses == 1 {
+            format!("{target}-ref")
+        } else {
+            format!("{target}-ref-{uses}")
+        };
+        self.rendered.anchors.push(back.clone());
+        let html = format!(
+            "<sup class=\"footnote-ref\"><a href=\"#{}\" id=\"{}\">{number}</a></sup>",
+            escape_html(&target),
+            escape_html(&back)
+        );
+        self.prev_char = Some('x');
+        self.emit(Event::InlineHtml(html.into()));
+    }
+
+    fn footnotes_html(&mut self) -> String {
+        if self.footnotes.is_empty() {
+            return String::new();
+        }
+        let mut defs = std::mem::take(&mut self.footnotes);
+        let unreferenced = self.footnote_numbers.len();
+        defs.sort_by_key(|d| {
+            self.footnote_numbers
+                .get(&d.label)
+                .map_or(usize::MAX, |n| n.0)
+        });
+        let mut html = String::from("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
+        for (index, def) in defs.into_iter().enumerate() {
+            let id = self.footnote_id(&def.label);
+            self.rendered.anchors.push(id.clone());
+            let referenced = index < unreferenced;
+            html.push_str(&format!("<li id=\"{}\">", escape_html(&id)));
+            html::push_html(&mut html, def.events.into_iter());
+            if referenced {
+                html.push_str(&format!(
+                    "<a href=\"#{}-ref\" class=\"footnote-back\" role=\"doc-backlink\">↩</a>",
+                    escape_html(&id)
+                ));
+            }
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ol>\n</section>\n");
+        html
+    }
+
+    fn finish(mut self) -> Rendered {
+        if self.pending_cut {
+            self.cut = Some(self.out.len());
+        }
+        let footnotes = self.footnotes_html();
+        let mut out = std::mem::take(&mut self.out);
+        let mut rendered = std::mem::take(&mut self.rendered);
+        let mut html = String::with_capacity(out.len() * 16);
+        if let Some(cut) = self.cut {
+            let rest = out.split_off(cut.min(out.len()));
+            html::push_html(&mut html, out.into_iter());
+            rendered.summary = Some(html.clone());
+            html::push_html(&mut html, rest.into_iter());
+        } else {
+            html::push_html(&mut html, out.into_iter());
+        }
+        html.push_str(&footnotes);
+        rendered.html = html;
+        rendered.toc = nest(std::mem::take(&mut self.flat_toc));
+        rendered.reading_minutes = rendered
+            .words
+            .div_ceil(self.options.words_per_minute)
+            .max(1);
+        rendered
+    }
+}
+
+/// Flat (level, id, title) headings -> a tree, each heading holding the deeper ones after it.
+fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for (level, id, title) in flat {
+        let heading = Heading {
+            level,
+            id,
+            title,
+            children: Vec::new(),
+        };
+        let mut siblings = &mut roots;
+        while siblings.last().is_some_and(|last| last.level < level) {
+            siblings = &mut siblings
+                .last_mut()
+                .expect("checked by is_some_and")
+                .children;
+        }
+        siblings.push(heading);
+    }
+    roots
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,137 @@
+use super::*;
+
+fn resolve(target: &str) -> Result<String, String> {
+    match target {
+        "articles/b.md" => Ok("https://g.example/fr/articles/b/".into()),
+        "articles/b.md#x" => Ok("https://g.example/fr/articles/b/#x".into()),
+        other => Err(format!("no page at @/{other}")),
+    }
+}
+
+fn render_with(body: &str, french: bool) -> Rendered {
+    let options = RenderOptions {
+        french,
+        highlight: true,
+        id_prefix: "a-",
+        page_url: "https://g.example/fr/articles/a/",
+        base_url: "https://g.example",
+        words_per_minute: 200,
+        resolve: &resolve,
+    };
+    render(body, &options)
+}
+
+#[test]
+fn heading_ids_are_slugged_and_unique() {
+    let r = render_with(
+        "## En pratique\n\n## En pratique\n\n### Été {#ete}\n",
+        false,
+    );
+    assert!(
+        r.html.contains("<h2 id=\"en-pratique\">En pratique</h2>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<h2 id=\"en-pratique-1\">"), "{}", r.html);
+    assert!(r.html.contains("<h3 id=\"ete\">"), "{}", r.html);
+    assert_eq!(r.toc.len(), 2);
+    assert_eq!(r.toc[1].children[0].title, "Été");
+}
+
+#[test]
+fn footnotes_are_prefixed_and_collected() {
+    let r = render_with(
+        "Texte[^1] et[^n].\n\n[^1]: Première.\n[^n]: Seconde.\n",
+        false,
+    );
+    assert!(
+        r.html.contains("href=\"#a-fn-1\" id=\"a-fn-1-ref\">1</a>"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<li id=\"a-fn-n\">"), "{}", r.html);
+    assert!(r.html.contains("<section class=\"footnotes\""));
+    assert!(!r.html.contains("id=\"1\""));
+}
+
+#[test]
+fn summary_stops_at_more() {
+    let r = render_with("Intro.\n\n<!-- more -->\n\nSuite.\n", false);
+    assert_eq!(r.summary.as_deref(), Some("<p>Intro.</p>\n"));
+    assert!(r.html.contains("Suite."));
+    assert!(!r.html.contains("more"));
+}
+
+#[test]
+fn internal_links_resolve_and_broken_ones_are_reported() {
+    let r = render_with(
+        "[b](@/articles/b.md) [x](@/articles/b.md#x) [z](@/nope.md)",
+        false,
+    );
+    assert!(
+        r.html.contains("href=\"https://g.example/fr/articles/b/\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html
+            .contains("href=\"https://g.example/fr/articles/b/#x\"")
+    );
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].offset, 44);
+}
+
+#[test]
+fn relative_images_become_absolute() {
+    let r = render_with("![Un graphique](chart.svg) ![](x.png)", false);
+    assert!(
+        r.html
+            .contains("src=\"https://g.example/fr/articles/a/chart.svg\" alt=\"Un graphique\""),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.images_without_alt.len(), 1);
+}
+
+#[test]
+fn french_typography_skips_code_urls_and_alt() {
+    let body = "Le constat : « simple » !\n\n`a : b ?` et <https://x.io/?q=1>\n\n![Titre : image](i.png)\n\n```rust\nfn main() { println!(\"Bonjour ?\"); }\n```\n";
+    let r = render_with(body, true);
+    assert!(
+        r.html
+            .contains("Le constat\u{a0}: «\u{a0}simple\u{a0}»\u{202f}!"),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("<code>a : b ?</code>"));
+    assert!(r.html.contains(">https://x.io/?q=1</a>"));
+    assert!(r.html.contains("alt=\"Titre : image\""));
+    assert!(!r.html.contains("Bonjour\u{202f}?"));
+    assert!(!r.html.contains("Bonjour\u{a0}?"));
+}
+
+#[test]
+fn tables_tasks_strikethrough() {
+    let r = render_with(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] fait\n\n~~barré~~\n",
+        false,
+    );
+    assert!(r.html.contains("<table>"));
+    assert!(r.html.contains("type=\"checkbox\""));
+    assert!(r.html.contains("<del>barré</del>"));
+}
+
+#[test]
+fn words_and_reading_time() {
+    let r = render_with(&"mot ".repeat(450), false);
+    assert_eq!(r.words, 450);
+    assert_eq!(r.reading_minutes, 3);
+}
+
+#[test]
+fn pathological_input_terminates() {
+    let deep = format!("{}x", "> ".repeat(5000));
+    let brackets = "[".repeat(20000);
+    let r = render_with(&format!("{deep}\n\n{brackets}\n"), true);
+    assert!(!r.html.is_empty());
+}

@@ -1,0 +1,338 @@
+//! A theme folder (+ the site's `templates/` overrides) -> `Theme`: one Tera instance with
+//! gazette's functions and filters, the interface strings per language, and where its
+//! static files are. Built once per build, then shared read-only by every render.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tera::{Kwargs, State, Tera, TeraResult};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::error::{Error, Location, Result, Warning};
+use crate::lang;
+use crate::source::{is_ignored, read_text};
+
+/// Theme templates are registered under this prefix so the site's own take precedence.
+const THEME_PREFIX: &str = "theme/";
+
+pub struct Theme {
+    pub tera: Tera,
+    /// (lang, key) -> interface string, already completed from the default language.
+    strings: Arc<HashMap<(String, String), String>>,
+    template_files: HashMap<String, PathBuf>,
+}
+
+/// Absolute URLs of pages by (lang, content key), for `url(path="@/…")`.
+pub type LinkTable = HashMap<(String, String), String>;
+
+impl Theme {
+    pub fn load(config: &Config, links: LinkTable) -> Result<(Theme, Vec<Warning>)> {
+        let theme_dir = config.theme_dir();
+        if !theme_dir.is_dir() {
+            return Err(Error::Config {
+                location: Location::file("config.toml"),
+                message: format!(
+                    "theme \"{}\" not found: there is no folder themes/{}/",
+                    config.theme, config.theme
+                ),
+            });
+        }
+        let (strings, warnings) = load_strings(config, &theme_dir.join("i18n"))?;
+        let strings = Arc::new(strings);
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.set_fallback_prefixes(vec![THEME_PREFIX.to_string()])
+            .map_err(|e| template_error(&HashMap::new(), &e))?;
+        register(&mut tera, config, strings.clone(), Arc::new(links));
+        let mut template_files = HashMap::new();
+        let mut sources = Vec::new();
+        for (dir, prefix) in [
+            (theme_dir.join("templates"), THEME_PREFIX),
+            (config.root.join("templates"), ""),
+        ] {
+            for (name, path) in list_files(&dir) {
+                let shown = path
+                    .strip_prefix(&config.root)
+                    .unwrap_or(&path)
+                    .to_path_buf();
+                let text = read_text(&path, &shown)?;
+                let name = format!("{prefix}{name}");
+                template_files.insert(name.clone(), shown);
+                sources.push((name, text));
+            }
+        }
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error(&template_files, &e))?;
+        let theme = Theme {
+            tera,
+            strings,
+            template_files,
+        };
+        Ok((theme, warnings))
+    }
+
+    pub fn has(&self, template: &str) -> bool {
+        self.tera.contains_template(template)
+    }
+
+    /// An interface string, for text gazette writes itself (titles of generated pages).
+    pub fn string(&self, lang: &str, key: &str) -> Option<&str> {
+        self.strings
+            .get(&(lang.to_string(), key.to_string()))
+            .map(String::as_str)
+    }
+
+    /// Renders `template`, mapping Tera's error to the template file and line.
+    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String> {
+        self.tera.render(template, context).map_err(|e| {
+            let mut error = template_error(&self.template_files, &e);
+            if let Error::Template { message, .. } = &mut error {
+                message.push_str(&format!("\n  (while rendering {page} with {template})"));
+            }
+            error
+        })
+    }
+}
+
+/// Files under `dir`, as (name relative to `dir` with `/`, path), editors' temp files left out.
+pub fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+fn template_error(files: &HashMap<String, PathBuf>, error: &tera::Error) -> Error {
+    let shown = |name: &str| {
+        files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name.trim_start_matches(THEME_PREFIX)))
+    };
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            Error::Template {
+                location: Location::at(
+                    shown(report.filename()),
+                    span.start_line,
+                    span.start_col + 1,
+                ),
+                message: report.message().to_string(),
+            }
+        }
+        _ => {
+            let text = error.to_string();
+            let file = files
+                .iter()
+                .filter(|(name, _)| text.contains(name.as_str()))
+                .max_by_key(|(name, _)| name.len())
+                .map_or_else(|| PathBuf::from("templates"), |(_, path)| path.clone());
+            Error::Template {
+                location: Location::file(file),
+                message: text.replace(THEME_PREFIX, ""),
+            }
+        }
+    }
+}
+
+/// Reads `i18n/LANG.toml` for every language; missing strings fall back to the default
+/// language, with a warning naming each.
+fn load_strings(
+    config: &Config,
+    dir: &Path,
+) -> Result<(HashMap<(String, String), String>, Vec<Warning>)> {
+    let mut per_lang: HashMap<String, toml::Table> = HashMap::new();
+    let mut warnings = Vec::new();
+    for language in &config.languages {
+        let path = dir.join(format!("{}.toml", language.code));
+        let shown = path
+            .strip_prefix(&config.root)
+            .unwrap_or(&path)
+            .to_path_buf();
+        if !path.is_file() {
+            warnings.push(Warning {
+                location: Location::file(&shown),
+                message: format!(
+                    "no interface strings for \"{}\": using the default language's",
+                    language.code
+                ),
+            });
+            continue;
+        }
+        let text = read_text(&path, &shown)?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| Error::Config {
+            location: crate::config::toml_error_location(&shown, &text, &e, 1),
+            message: crate::config::toml_error_message(&e),
+        })?;
+        per_lang.insert(language.code.clone(), table);
+    }
+    let mut strings = HashMap::new();
+    for language in &config.languages {
+        let mut flat = HashMap::new();
+        if let Some(table) = per_lang.get(&language.code) {
+            flatten("", table, &mut flat);
+        }
+        strings.extend(
+            flat.iter()
+                .map(|(k, v)| ((language.code.clone(), k.clone()), v.clone())),
+        );
+    }
+    let mut default = HashMap::new();
+    if let Some(table) = per_lang.get(&config.default_language) {
+        flatten("", table, &mut default);
+    }
+    let mut keys: Vec<&String> = default.keys().collect();
+    keys.sort();
+    for language in config
+        .languages
+        .iter()
+        .filter(|l| l.code != config.default_language)
+    {
+        let has_file = per_lang.contains_key(&language.code);
+        for key in &keys {
+            let wanted = (language.code.clone(), (*key).clone());
+            if !strings.contains_key(&wanted) {
+                if has_file {
+                    warnings.push(Warning {
+                        location: Location::file(
+                            Path::new("themes")
+                                .join(&config.theme)
+                                .join("i18n")
+                                .join(format!("{}.toml", language.code)),
+                        ),
+                        message: format!(
+                            "missing interface string `{key}`: using the {} one",
+                            config.default_language
+                        ),
+                    });
+                }
+                strings.insert(wanted, default[*key].clone());
+            }
+        }
+    }
+    Ok((strings, warnings))
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
+    for (key, value) in table {
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&name, inner, out),
+            toml::Value::String(s) => {
+                out.insert(name, s.clone());
+            }
+            other => {
+                out.insert(name, other.to_string());
+            }
+        }
+    }
+}
+
+fn register(
+    tera: &mut Tera,
+    config: &Config,
+    strings: Arc<HashMap<(String, String), String>>,
+    links: Arc<LinkTable>,
+) {
+    let locales: Arc<HashMap<String, String>> = Arc::new(
+        config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), l.locale.clone()))
+            .collect(),
+    );
+    let default_lang = config.default_language.clone();
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+        let key = kwargs.must_get::<&str>("key")?;
+        let lang = lang_of(&kwargs, state, &default_lang)?;
+        strings
+            .get(&(lang.clone(), key.to_string()))
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("t(): no interface string `{key}` for \"{lang}\" in the theme's i18n/{lang}.toml")))
+    });
+    let base_url = config.base_url.clone();
+    let default_lang = config.default_language.clone();
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let lang = lang_of(&kwargs, state, &default_lang)?;
+            url_for(&base_url, &links, &lang, path)
+        },
+    );
+    let default_lang = config.default_language.clone();
+    tera.register_filter(
+        "date",
+        move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
+            let lang = lang_of(&kwargs, state, &default_lang)?;
+            let locale = locales.get(&lang).map_or("en_US", String::as_str);
+            let format = kwargs.get::<&str>("format")?.unwrap_or("long");
+            let date = crate::frontmatter::parse_date_text(value)
+                .ok_or_else(|| tera::Error::message(format!("date: \"{value}\" is not a date")))?;
+            let day = date.date_naive();
+            Ok(match format {
+                "long" => lang::long_date(day, locale),
+                "short" => lang::short_date(day, locale),
+                "iso" => day.format("%Y-%m-%d").to_string(),
+                "rfc3339" => date.to_rfc3339(),
+                "rfc2822" => date.to_rfc2822(),
+                custom => day.format(custom).to_string(),
+            })
+        },
+    );
+}
+
+fn lang_of(kwargs: &Kwargs, state: &State, default: &str) -> TeraResult<String> {
+    Ok(match kwargs.get::<String>("lang")? {
+        Some(lang) => lang,
+        None => state
+            .get::<String>("lang")?
+            .unwrap_or_else(|| default.to_string()),
+    })
+}
+
+/// `url(path=…, lang=…)`: `@/articles/x.md` -> that page; `/style.css` -> from the site root;
+/// `tags/` -> inside the language (`https://…/en/tags/`).
+fn url_for(base_url: &str, links: &LinkTable, lang: &str, path: &str) -> TeraResult<String> {
+    if let Some(target) = path.strip_prefix("@/") {
+        let key = target.trim_end_matches(".md");
+        let (stem, explicit) = lang::split_suffix(target).unwrap_or((key, None));
+        let (key, lang) = match explicit {
+            Some(l) => (stem, l),
+            None => (key, lang),
+        };
+        return links
+            .get(&(lang.to_string(), key.to_string()))
+            .cloned()
+            .ok_or_else(|| {
+                tera::Error::message(format!("url(): no page at @/{target} in \"{lang}\""))
+            });
+    }
+    if let Some(rest) = path.strip_prefix('/') {
+        return Ok(format!("{base_url}/{rest}"));
+    }
+    Ok(format!("{base_url}/{lang}/{path}"))
+}

@@ -1,0 +1,238 @@
+//! Site data -> template views (plain serde data, converted to Tera values once per build):
+//! what a theme sees of a page, a list entry, a tag, an issue, a language.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::config::Config;
+use crate::markdown::{Heading, Rendered};
+use crate::site::{Issue, Page, PageKind, Site, Tag};
+
+#[derive(Serialize)]
+pub struct TagRef {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub lang: String,
+    pub url: String,
+    pub title: String,
+}
+
+/// A page as templates see it. `summary_view` leaves out `content` and `toc`.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    /// The title as written, for attributes (`<meta content>`), where typography stays out.
+    pub plain_title: &'a str,
+    pub description: Option<&'a str>,
+    pub plain_description: Option<&'a str>,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub lang: &'a str,
+    pub url: String,
+    pub path: &'a str,
+    pub slug: &'a str,
+    pub section: Option<&'a str>,
+    pub tags: Vec<TagRef>,
+    pub issue: Option<u32>,
+    pub issue_url: Option<String>,
+    pub authors: &'a [String],
+    pub weight: Option<i64>,
+    pub image: Option<String>,
+    pub draft: bool,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub summary: Option<Value>,
+    pub content: Option<Value>,
+    pub toc: Option<&'a [Heading]>,
+    pub translations: Vec<Link>,
+    pub extra: &'a toml::Table,
+}
+
+fn kind_name(kind: &PageKind) -> &'static str {
+    match kind {
+        PageKind::Article { .. } => "article",
+        PageKind::Standalone => "page",
+        PageKind::Home => "home",
+        PageKind::SectionIndex { .. } => "section",
+        PageKind::IssueIntro { .. } => "issue",
+    }
+}
+
+/// The view of page `id`; `full` adds its content and table of contents.
+pub fn page_view(
+    config: &Config,
+    site: &Site,
+    bodies: &[Rendered],
+    id: usize,
+    full: bool,
+) -> Value {
+    let page = &site.pages[id];
+    let body = &bodies[id];
+    let view = PageView {
+        kind: kind_name(&page.kind),
+        title: &page.title,
+        plain_title: &page.front.title,
+        description: page.description.as_deref(),
+        plain_description: page.front.description.as_deref(),
+        date: page.front.date.map(|d| d.to_rfc3339()),
+        updated: page.front.updated.map(|d| d.to_rfc3339()),
+        lang: &page.lang,
+        url: config.absolute(&page.path),
+        path: &page.path,
+        slug: &page.slug,
+        section: match &page.kind {
+            PageKind::Article { section } => Some(section),
+            _ => None,
+        },
+        tags: tag_refs(config, page),
+        issue: page.front.issue,
+        issue_url: page
+            .front
+            .issue
+            .map(|n| config.absolute(&format!("/{}/issues/{n}/", page.lang))),
+        authors: &page.front.authors,
+        weight: page.front.weight,
+        image: image_url(config, page),
+        draft: page.front.draft,
+        word_count: body.words,
+        reading_time: body.reading_minutes,
+        summary: body.summary.as_deref().map(Value::safe_string),
+        content: full.then(|| Value::safe_string(&body.html)),
+        toc: full.then_some(body.toc.as_slice()),
+        translations: translations(config, site, id),
+        extra: &page.front.extra,
+    };
+    Value::from_serializable(&view)
+}
+
+fn tag_refs(config: &Config, page: &Page) -> Vec<TagRef> {
+    let mut seen = Vec::new();
+    page.front
+        .tags
+        .iter()
+        .filter_map(|name| {
+            let slug = slug::slugify(name);
+            if seen.contains(&slug) {
+                return None;
+            }
+            seen.push(slug.clone());
+            Some(TagRef {
+                name: name.clone(),
+                url: config.absolute(&format!("/{}/tags/{slug}/", page.lang)),
+                slug,
+            })
+        })
+        .collect()
+}
+
+/// `image` from the front matter, absolute: relative to the page (bundle files sit beside it).
+fn image_url(config: &Config, page: &Page) -> Option<String> {
+    let image = page.front.image.as_deref()?;
+    Some(crate::markdown::urls::absolutize(
+        image,
+        &config.absolute(&page.path),
+        &config.base_url,
+    ))
+}
+
+pub fn translations(config: &Config, site: &Site, id: usize) -> Vec<Link> {
+    let mut links: Vec<Link> = site
+        .translations_of(id)
+        .map(|t| Link {
+            lang: site.pages[t].lang.clone(),
+            url: config.absolute(&site.pages[t].path),
+            title: site.pages[t].title.clone(),
+        })
+        .collect();
+    links.sort_by_key(|l| config.languages.iter().position(|c| c.code == l.lang));
+    links
+}
+
+#[derive(Serialize)]
+pub struct TagView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+pub fn tag_view(config: &Config, tag: &Tag) -> Value {
+    Value::from_serializable(&TagView {
+        name: &tag.name,
+        slug: &tag.slug,
+        url: config.absolute(&tag.path),
+        count: tag.articles.len(),
+    })
+}
+
+#[derive(Serialize)]
+pub struct IssueView {
+    pub number: u32,
+    pub title: String,
+    pub plain_title: String,
+    pub description: Option<String>,
+    pub plain_description: Option<String>,
+    pub date: Option<String>,
+    pub url: String,
+    pub path: String,
+    pub content: Option<Value>,
+    pub pages: Vec<Value>,
+    pub image: Option<String>,
+}
+
+/// An issue: its intro (if written) and its articles' summaries, in issue order.
+/// `fallback_title` is the theme's "Issue N" for issues without an intro.
+pub fn issue_view(
+    config: &Config,
+    site: &Site,
+    bodies: &[Rendered],
+    summaries: &[Value],
+    issue: &Issue,
+    fallback_title: String,
+) -> IssueView {
+    let intro = issue.intro.map(|i| &site.pages[i]);
+    let newest = issue
+        .articles
+        .iter()
+        .filter_map(|&a| site.pages[a].front.date)
+        .max();
+    let date = intro.and_then(|p| p.front.date).or(newest);
+    let first_description = issue
+        .articles
+        .first()
+        .and_then(|&a| site.pages[a].description.clone());
+    let first_plain = issue
+        .articles
+        .first()
+        .and_then(|&a| site.pages[a].front.description.clone());
+    IssueView {
+        number: issue.number,
+        title: intro.map_or_else(|| fallback_title.clone(), |p| p.title.clone()),
+        plain_title: intro.map_or(fallback_title, |p| p.front.title.clone()),
+        description: intro
+            .and_then(|p| p.description.clone())
+            .or(first_description),
+        plain_description: intro
+            .and_then(|p| p.front.description.clone())
+            .or(first_plain),
+        date: date.map(|d| d.to_rfc3339()),
+        url: config.absolute(&issue.path),
+        path: issue.path.clone(),
+        content: issue.intro.map(|i| Value::safe_string(&bodies[i].html)),
+        pages: issue
+            .articles
+            .iter()
+            .map(|&a| summaries[a].clone())
+            .collect(),
+        image: issue
+            .articles
+            .iter()
+            .find_map(|&a| image_url(config, &site.pages[a])),
+    }
+}

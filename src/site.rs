@@ -1,0 +1,488 @@
+//! Parsed documents -> `Site`: pure assembly. Gives every page its URL, pairs translations,
+//! and builds each language's edition (articles, sections, tags, issues). Duplicate URLs
+//! and bad pairings are errors here, naming both files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::error::{Error, Location, Result, Warning};
+use crate::frontmatter::{Document, FrontMatter};
+use crate::source::{Asset, SourceFile, SourceKind};
+use crate::typography;
+
+/// What a page is, and so where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    Article {
+        section: String,
+    },
+    Standalone,
+    /// A language home's text (`_index.LANG.md`).
+    Home,
+    /// A section's title and text (`SECTION/_index.LANG.md`).
+    SectionIndex {
+        section: String,
+    },
+    /// An issue's title and editorial (`issues/N.LANG.md`).
+    IssueIntro {
+        number: u32,
+    },
+}
+
+/// One Markdown file, placed.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path shown in messages: `content/articles/x.fr.md`.
+    pub source: PathBuf,
+    pub key: String,
+    pub lang: String,
+    pub kind: PageKind,
+    pub front: FrontMatter,
+    /// The title as shown in text: French typography applied on French pages.
+    pub title: String,
+    pub description: Option<String>,
+    pub body: String,
+    pub body_line: usize,
+    pub slug: String,
+    /// URL path, starting and ending with `/`: `/fr/articles/x/`.
+    pub path: String,
+    /// Pages sharing this are translations of each other.
+    pub group: String,
+    /// The bundle folder under content/, if the page has files beside it.
+    pub bundle: Option<String>,
+}
+
+impl Page {
+    pub fn is_article(&self) -> bool {
+        matches!(self.kind, PageKind::Article { .. })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder path under content/: `articles`.
+    pub name: String,
+    /// URL path: `/fr/articles/`.
+    pub path: String,
+    /// Its `_index` page, if written.
+    pub index: Option<usize>,
+    /// Newest first.
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    /// Newest first.
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub number: u32,
+    pub path: String,
+    /// Its `issues/N.LANG.md` page, if written.
+    pub intro: Option<usize>,
+    /// By weight, then newest first.
+    pub articles: Vec<usize>,
+}
+
+/// Everything in one language.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    pub lang: String,
+    pub home: Option<usize>,
+    /// Every article, newest first.
+    pub articles: Vec<usize>,
+    pub standalone: Vec<usize>,
+    pub sections: Vec<Section>,
+    pub tags: Vec<Tag>,
+    /// Newest (highest number) first.
+    pub issues: Vec<Issue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub pages: Vec<Page>,
+    /// In the config's language order.
+    pub editions: Vec<Edition>,
+    pub translations: HashMap<String, Vec<usize>>,
+    /// (lang, key) -> page, for `@/` links.
+    pub by_key: HashMap<(String, String), usize>,
+    pub assets: Vec<Asset>,
+}
+
+impl Site {
+    /// The other language versions of a page, in config order.
+    pub fn translations_of(&self, page: usize) -> impl Iterator<Item = usize> + '_ {
+        let group = &self.pages[page].group;
+        self.translations
+            .get(group)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |p| *p != page)
+    }
+
+    pub fn edition(&self, lang: &str) -> Option<&Edition> {
+        self.editions.iter().find(|e| e.lang == lang)
+    }
+}
+
+/// Places every document and builds the editions. `include_drafts` keeps `draft = true` pages.
+pub fn assemble(
+    config: &Config,
+    docs: Vec<(SourceFile, Document)>,
+    assets: Vec<Asset>,
+    include_drafts: bool,
+) -> Result<(Site, Vec<Warning>)> {
+    let mut errors = Vec::new();
+    let mut pages = Vec::new();
+    for (file, doc) in docs {
+        if doc.front.draft && !include_drafts {
+            continue;
+        }
+        match place(config, file, doc) {
+            Ok(page) => pages.push(page),
+            Err(e) => errors.push(e),
+        }
+    }
+    pages.sort_by(|a, b| a.source.cmp(&b.source));
+    check_unique_urls(&pages, &mut errors);
+    let translations = pair_translations(&pages, &mut errors);
+    if let Some(e) = Error::from_many(errors) {
+        return Err(e);
+    }
+    let by_key = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.lang.clone(), p.key.clone()), i))
+        .collect();
+    let editions = config
+        .languages
+        .iter()
+        .map(|l| edition(&l.code, &pages))
+        .collect::<Result<Vec<_>>>()?;
+    let warnings = missing_translations(config, &pages, &translations);
+    let assets = assets
+        .into_iter()
+        .filter(|a| {
+            pages
+                .iter()
+                .any(|p| p.bundle.as_deref() == Some(a.bundle.as_str()))
+        })
+        .collect();
+    let site = Site {
+        pages,
+        editions,
+        translations,
+        by_key,
+        assets,
+    };
+    Ok((site, warnings))
+}
+
+/// URL path of a section folder: each segment slugified (`Mes notes` -> `mes-notes`).
+pub fn section_path(lang: &str, section: &str) -> String {
+    let segments: Vec<String> = section.split('/').map(slug::slugify).collect();
+    format!("/{lang}/{}/", segments.join("/"))
+}
+
+fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
+    let front = doc.front;
+    let lang = file.lang.clone();
+    let slug = match &front.slug {
+        Some(slug) => slug.clone(),
+        None => slug::slugify(&file.name),
+    };
+    if slug.is_empty() {
+        return Err(Error::Content {
+            location: Location::file(&file.path),
+            message: format!(
+                "the file name \"{}\" gives an empty slug: add slug = \"…\" to the front matter",
+                file.name
+            ),
+        });
+    }
+    let (kind, path) = match file.kind {
+        SourceKind::Article { section } => {
+            let path = format!("{}{slug}/", section_path(&lang, &section));
+            (PageKind::Article { section }, path)
+        }
+        SourceKind::Page => {
+            if ["tags", "issues", "page"].contains(&slug.as_str()) {
+                return Err(Error::DuplicateUrl {
+                    location: Location::file(&file.path),
+                    message: format!(
+                        "the slug \"{slug}\" is reserved for gazette's own pages (/{lang}/{slug}/): \
+                         choose another slug"
+                    ),
+                });
+            }
+            (PageKind::Standalone, format!("/{lang}/{slug}/"))
+        }
+        SourceKind::Home => (PageKind::Home, format!("/{lang}/")),
+        SourceKind::SectionIndex { section } => {
+            let path = section_path(&lang, &section);
+            (PageKind::SectionIndex { section }, path)
+        }
+        SourceKind::IssueIntro { number } => (
+            PageKind::IssueIntro { number },
+            format!("/{lang}/issues/{number}/"),
+        ),
+    };
+    let french = config.french_typography && lang == "fr";
+    let typeset = |s: &str| {
+        if french {
+            typography::french(s)
+        } else {
+            s.to_string()
+        }
+    };
+    let group = match &front.translation_key {
+        Some(k) => format!("key:{k}"),
+        None => format!("path:{}", file.key),
+    };
+    Ok(Page {
+        source: file.path,
+        key: file.key,
+        lang,
+        kind,
+        title: typeset(&front.title),
+        description: front.description.as_deref().map(typeset),
+        front,
+        body: doc.body,
+        body_line: doc.body_line,
+        slug,
+        path,
+        group,
+        bundle: file.bundle,
+    })
+}
+
+/// Two pages at one URL (equal ignoring case, as on case-insensitive hosts) is an error.
+fn check_unique_urls(pages: &[Page], errors: &mut Vec<Error>) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut sections: HashMap<String, &str> = HashMap::new();
+    for page in pages {
+        if let PageKind::Article { section } = &page.kind {
+            sections.insert(section_path(&page.lang, section).to_lowercase(), section);
+        }
+    }
+    for (i, page) in pages.iter().enumerate() {
+        let url = page.path.to_lowercase();
+        if let Some(&first) = seen.get(&url) {
+            errors.push(Error::DuplicateUrl {
+                location: Location::file(&page.source),
+                message: format!(
+                    "{} is also the URL of {}: give one of them another slug",
+                    page.path,
+                    pages[first].source.display()
+                ),
+            });
+            continue;
+        }
+        if page.kind == PageKind::Standalone {
+            if let Some(section) = sections.get(&url) {
+                errors.push(Error::DuplicateUrl {
+                    location: Location::file(&page.source),
+                    message: format!(
+                        "{} is also the URL of the section content/{section}/: give this page another slug",
+                        page.path
+                    ),
+                });
+                continue;
+            }
+        }
+        seen.insert(url, i);
+    }
+}
+
+fn pair_translations(pages: &[Page], errors: &mut Vec<Error>) -> HashMap<String, Vec<usize>> {
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        let group = groups.entry(page.group.clone()).or_default();
+        if let Some(&other) = group.iter().find(|&&o| pages[o].lang == page.lang) {
+            errors.push(Error::Content {
+                location: Location::file(&page.source),
+                message: format!(
+                    "{} also claims to be the \"{}\" version of this page{}: \
+                     give one of them another translation_key",
+                    pages[other].source.display(),
+                    page.lang,
+                    page.front
+                        .translation_key
+                        .as_ref()
+                        .map(|k| format!(" (translation_key = \"{k}\")"))
+                        .unwrap_or_default()
+                ),
+            });
+            continue;
+        }
+        group.push(i);
+    }
+    groups
+}
+
+fn missing_translations(
+    config: &Config,
+    pages: &[Page],
+    translations: &HashMap<String, Vec<usize>>,
+) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for page in pages
+        .iter()
+        .filter(|p| p.is_article() || p.kind == PageKind::Standalone)
+    {
+        let present: Vec<&str> = translations[&page.group]
+            .iter()
+            .map(|&i| pages[i].lang.as_str())
+            .collect();
+        for language in config
+            .languages
+            .iter()
+            .filter(|l| !present.contains(&l.code.as_str()))
+        {
+            warnings.push(Warning {
+                location: Location::file(&page.source),
+                message: format!(
+                    "no {} translation (the language switcher will lead to the {} home)",
+                    language.code, language.code
+                ),
+            });
+        }
+    }
+    warnings
+}
+
+fn newest_first(pages: &[Page], ids: &mut [usize]) {
+    ids.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        pb.front
+            .date
+            .cmp(&pa.front.date)
+            .then_with(|| pa.title.cmp(&pb.title))
+    });
+}
+
+fn edition(lang: &str, pages: &[Page]) -> Result<Edition> {
+    let in_lang: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].lang == lang)
+        .collect();
+    let mut articles: Vec<usize> = in_lang
+        .iter()
+        .copied()
+        .filter(|&i| pages[i].is_article())
+        .collect();
+    newest_first(pages, &mut articles);
+    let find = |kind: &PageKind| in_lang.iter().copied().find(|&i| &pages[i].kind == kind);
+    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut issues: BTreeMap<u32, Issue> = BTreeMap::new();
+    for &i in &articles {
+        let page = &pages[i];
+        if let PageKind::Article { section } = &page.kind {
+            sections
+                .entry(section.clone())
+                .or_insert_with(|| Section {
+                    name: section.clone(),
+                    path: section_path(lang, section),
+                    index: find(&PageKind::SectionIndex {
+                        section: section.clone(),
+                    }),
+                    articles: Vec::new(),
+                })
+                .articles
+                .push(i);
+        }
+        for name in &page.front.tags {
+            let slug = slug::slugify(name);
+            if slug.is_empty() {
+                return Err(Error::FrontMatter {
+                    location: Location::file(&page.source),
+                    message: format!(
+                        "the tag \"{name}\" has no letters or digits to make a URL from"
+                    ),
+                });
+            }
+            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
+                name: name.clone(),
+                path: format!("/{lang}/tags/{slug}/"),
+                slug,
+                articles: Vec::new(),
+            });
+            if tag.articles.last() != Some(&i) {
+                tag.articles.push(i);
+            }
+        }
+        if let Some(number) = page.front.issue {
+            issue_entry(&mut issues, lang, number, &find)
+                .articles
+                .push(i);
+        }
+    }
+    for &i in &in_lang {
+        match &pages[i].kind {
+            PageKind::IssueIntro { number } => {
+                issue_entry(&mut issues, lang, *number, &find);
+            }
+            PageKind::SectionIndex { section } => {
+                sections.entry(section.clone()).or_insert_with(|| Section {
+                    name: section.clone(),
+                    path: section_path(lang, section),
+                    index: Some(i),
+                    articles: Vec::new(),
+                });
+            }
+            _ => {}
+        }
+    }
+    for issue in issues.values_mut() {
+        issue.articles.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            let weight = |p: &Page| p.front.weight.unwrap_or(i64::MAX);
+            weight(pa)
+                .cmp(&weight(pb))
+                .then_with(|| pb.front.date.cmp(&pa.front.date))
+        });
+    }
+    let mut standalone: Vec<usize> = in_lang
+        .iter()
+        .copied()
+        .filter(|&i| pages[i].kind == PageKind::Standalone)
+        .collect();
+    standalone.sort_by_key(|&i| {
+        (
+            pages[i].front.weight.unwrap_or(i64::MAX),
+            pages[i].title.clone(),
+        )
+    });
+    let mut tags: Vec<Tag> = tags.into_values().collect();
+    tags.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    Ok(Edition {
+        lang: lang.to_string(),
+        home: find(&PageKind::Home),
+        articles,
+        standalone,
+        sections: sections.into_values().collect(),
+        tags,
+        issues: issues.into_values().rev().collect(),
+    })
+}
+
+fn issue_entry<'a>(
+    issues: &'a mut BTreeMap<u32, Issue>,
+    lang: &str,
+    number: u32,
+    find: &impl Fn(&PageKind) -> Option<usize>,
+) -> &'a mut Issue {
+    issues.entry(number).or_insert_with(|| Issue {
+        number,
+        path: format!("/{lang}/issues/{number}/"),
+        intro: find(&PageKind::IssueIntro { number }),
+        articles: Vec::new(),
+    })
+}

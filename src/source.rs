@@ -1,0 +1,347 @@
+//! content/ on disk -> `Sources`: every Markdown file read (UTF-8 checked, BOM and CRLF
+//! normalised), classified by where it sits, plus the files that live beside bundles.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::error::{Error, Location, Result};
+use crate::lang;
+
+/// What a Markdown file is, from where it sits under content/.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `_index.LANG.md` at the top: the language home's text.
+    Home,
+    /// `SECTION/_index.LANG.md`: a section's title and description.
+    SectionIndex { section: String },
+    /// `issues/N.LANG.md`: issue N's title and editorial.
+    IssueIntro { number: u32 },
+    /// `SECTION/NAME.LANG.md` or `SECTION/NAME/index.LANG.md`.
+    Article { section: String },
+    /// `NAME.LANG.md` (or `NAME/index.LANG.md`) at the top: about, subscribe…
+    Page,
+}
+
+/// One Markdown file, read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, as shown in messages: `content/articles/x.fr.md`.
+    pub path: PathBuf,
+    /// Content-relative path without language suffix nor `.md`: `articles/x`,
+    /// `articles/bundle/index`. Translations share it (unless they set `translation_key`).
+    pub key: String,
+    /// File or bundle name, the default slug: `x`, `bundle`.
+    pub name: String,
+    pub lang: String,
+    pub kind: SourceKind,
+    /// The bundle folder, relative to content/, for `NAME/index.LANG.md`.
+    pub bundle: Option<String>,
+    /// The text, without BOM, with `\n` line ends.
+    pub text: String,
+}
+
+/// A file that sits in a bundle folder beside its `index.LANG.md`.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// The bundle folder, relative to content/ (`articles/bundle`).
+    pub bundle: String,
+    /// Path inside the bundle (`chart.svg`, `img/a.png`).
+    pub relative: String,
+    /// Where it is on disk.
+    pub source: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+    pub assets: Vec<Asset>,
+    pub warnings: Vec<crate::error::Warning>,
+}
+
+/// Files larger than this are refused: they are not articles, and would stall the build.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Reads every file under content/.
+pub fn read_content(config: &Config) -> Result<Sources> {
+    let content = config.content_dir();
+    if !content.is_dir() {
+        return Ok(Sources::default());
+    }
+    let (markdown, others, mut errors) = walk(&config.root, &content);
+    let bundles: Vec<String> = markdown.iter().filter_map(|rel| bundle_of(rel)).collect();
+    let read: Vec<Result<SourceFile>> = markdown
+        .par_iter()
+        .map(|rel| read_markdown(config, rel))
+        .collect();
+    let mut files = Vec::new();
+    for result in read {
+        match result {
+            Ok(file) => files.push(file),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut sources = Sources {
+        files,
+        ..Sources::default()
+    };
+    for rel in others {
+        match bundles.iter().find(|b| rel.starts_with(&format!("{b}/"))) {
+            Some(bundle) => sources.assets.push(Asset {
+                relative: rel[bundle.len() + 1..].to_string(),
+                bundle: bundle.clone(),
+                source: content.join(&rel),
+            }),
+            None => sources.warnings.push(crate::error::Warning {
+                location: Location::file(Path::new("content").join(&rel)),
+                message: "not copied: only files beside an index.LANG.md (a bundle) are \
+                          published; put it in static/ or in the article's bundle"
+                    .into(),
+            }),
+        }
+    }
+    match Error::from_many(errors) {
+        Some(e) => Err(e),
+        None => Ok(sources),
+    }
+}
+
+/// Lists content/ relative paths (with `/`): Markdown files, other files, and walk errors.
+fn walk(root: &Path, content: &Path) -> (Vec<String>, Vec<String>, Vec<Error>) {
+    let mut markdown = Vec::new();
+    let mut others = Vec::new();
+    let mut errors = Vec::new();
+    let walker = WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(content).to_path_buf();
+                let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: this link points to one of its own parent folders".into()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                errors.push(Error::Content {
+                    location: Location::file(shown),
+                    message,
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(content) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".md") {
+            markdown.push(rel);
+        } else {
+            others.push(rel);
+        }
+    }
+    (markdown, others, errors)
+}
+
+/// Hidden files and editors' temporary files are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bck")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+}
+
+/// `articles/x/index.fr.md` -> `articles/x`.
+fn bundle_of(rel: &str) -> Option<String> {
+    let (dir, file) = rel.rsplit_once('/')?;
+    let (stem, _) = lang::split_suffix(file)?;
+    (stem == "index").then(|| dir.to_string())
+}
+
+fn read_markdown(config: &Config, rel: &str) -> Result<SourceFile> {
+    let path = Path::new("content").join(rel);
+    let full = config.content_dir().join(rel);
+    let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let (stem, suffix) = lang::split_suffix(file).unwrap_or((file, None));
+    let lang = match suffix {
+        None => config.default_language.clone(),
+        Some(code) if config.language(code).is_some() => code.to_string(),
+        Some(code) => {
+            let known: Vec<&str> = config.language_codes().collect();
+            return Err(Error::Content {
+                location: Location::file(&path),
+                message: format!(
+                    "unknown language suffix \".{code}\": the configured languages are {}",
+                    known.join(", ")
+                ),
+            });
+        }
+    };
+    let kind = classify(dir, stem).map_err(|message| Error::Content {
+        location: Location::file(&path),
+        message,
+    })?;
+    let bundle = (stem == "index" && !dir.is_empty()).then(|| dir.to_string());
+    let name = match &bundle {
+        Some(b) => b.rsplit('/').next().unwrap_or(b).to_string(),
+        None => stem.to_string(),
+    };
+    let key = if dir.is_empty() {
+        stem.to_string()
+    } else {
+        format!("{dir}/{stem}")
+    };
+    let text = read_text(&full, &path)?;
+    Ok(SourceFile {
+        path,
+        key,
+        name,
+        lang,
+        kind,
+        bundle,
+        text,
+    })
+}
+
+fn classify(dir: &str, stem: &str) -> std::result::Result<SourceKind, String> {
+    let top = dir.split('/').next().unwrap_or("");
+    if top == "issues" {
+        return match (dir, stem.parse::<u32>()) {
+            ("issues", Ok(number)) if number > 0 => Ok(SourceKind::IssueIntro { number }),
+            _ => Err(
+                "content/issues/ is reserved for issue intros named N.LANG.md \
+                      (e.g. issues/3.fr.md); move this file to a section"
+                    .into(),
+            ),
+        };
+    }
+    let is_bundle = stem == "index" && !dir.is_empty();
+    let section = if is_bundle {
+        dir.rsplit_once('/').map_or("", |(parent, _)| parent)
+    } else {
+        dir
+    };
+    Ok(match (stem, section) {
+        ("_index", "") => SourceKind::Home,
+        ("_index", section) => SourceKind::SectionIndex {
+            section: section.to_string(),
+        },
+        (_, "") => SourceKind::Page,
+        (_, section) => SourceKind::Article {
+            section: section.to_string(),
+        },
+    })
+}
+
+/// Reads a text file: UTF-8 or a clear error with the line and byte; BOM and CRLF removed.
+pub fn read_text(full: &Path, shown: &Path) -> Result<String> {
+    let meta = std::fs::metadata(full).map_err(|e| Error::io(shown, e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::Content {
+            location: Location::file(shown),
+            message: format!(
+                "file is {} MB; gazette reads files up to {} MB",
+                meta.len() / 1_000_000,
+                MAX_FILE_BYTES / 1_000_000
+            ),
+        });
+    }
+    let bytes = std::fs::read(full).map_err(|e| Error::io(shown, e))?;
+    let text = decode(bytes, shown)?;
+    Ok(normalise_newlines(text))
+}
+
+fn decode(bytes: Vec<u8>, shown: &Path) -> Result<String> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = 1 + bytes[..offset].iter().filter(|b| **b == b'\n').count();
+        let line_start = bytes[..offset]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&bytes[line_start..offset])
+            .chars()
+            .count()
+            + 1;
+        Error::Encoding {
+            location: Location::at(shown, line, col),
+            message: format!(
+                "not valid UTF-8 (byte {offset}, 0x{:02X}): save the file as UTF-8 \
+                 (it looks like Latin-1 or Windows-1252)",
+                bytes[offset]
+            ),
+        }
+    })
+}
+
+fn normalise_newlines(text: String) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(classify("", "_index"), Ok(SourceKind::Home));
+        assert_eq!(classify("", "about"), Ok(SourceKind::Page));
+        assert_eq!(
+            classify("articles", "x"),
+            Ok(SourceKind::Article {
+                section: "articles".into()
+            })
+        );
+        assert_eq!(
+            classify("articles/x", "index"),
+            Ok(SourceKind::Article {
+                section: "articles".into()
+            })
+        );
+        assert_eq!(classify("about", "index"), Ok(SourceKind::Page));
+        assert_eq!(
+            classify("issues", "3"),
+            Ok(SourceKind::IssueIntro { number: 3 })
+        );
+        assert!(classify("issues", "intro").is_err());
+    }
+
+    #[test]
+    fn latin1_is_an_error_with_line_and_byte() {
+        let err = decode(b"+++\ntitle = \"caf\xE9\"\n".to_vec(), Path::new("x.md")).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with("x.md:2:13: not valid UTF-8 (byte 16, 0xE9)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf_are_removed() {
+        let text = decode(b"\xEF\xBB\xBF+++\r\nx\r\n".to_vec(), Path::new("x")).unwrap();
+        assert_eq!(normalise_newlines(text), "+++\nx\n");
+    }
+}

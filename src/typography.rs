@@ -1,0 +1,159 @@
+//! French typography on prose: text in -> text out, pure. A no-break space before `:` and
+//! `%`, a narrow no-break space before `; ! ?`, no-break spaces inside « », and the
+//! typographic apostrophe. Callers hand it text only: never code, URLs or attributes.
+
+/// U+00A0, before `:` and `%` and inside « ».
+pub const NBSP: char = '\u{a0}';
+/// U+202F, before `; ! ?`.
+pub const NNBSP: char = '\u{202f}';
+
+/// Applies French spacing to a whole string (a title, a description).
+pub fn french(text: &str) -> String {
+    french_after(text, None)
+}
+
+/// Applies French spacing to `text`, which follows `prev` (the last character of the
+/// previous piece of the same paragraph, if any). Idempotent.
+pub fn french_after(text: &str, prev: Option<char>) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let verbatim = url_like_ranges(&chars);
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut last = prev;
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(end) = verbatim.iter().find(|r| r.0 == i).map(|r| r.1) {
+            out.extend(&chars[i..end]);
+            last = chars.get(end - 1).copied();
+            i = end;
+            continue;
+        }
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            ' ' if next.is_some_and(|n| space_before(n).is_some()) => {
+                out.push(space_before(next.unwrap_or(':')).unwrap_or(NBSP));
+            }
+            ';' | '!' | '?' if last.is_some_and(wants_space_inserted) => {
+                out.push(NNBSP);
+                out.push(c);
+            }
+            '»' if last.is_some_and(|l| !is_space(l)) => {
+                out.push(NBSP);
+                out.push(c);
+            }
+            '«' => {
+                out.push(c);
+                match next {
+                    Some(' ') => {
+                        out.push(NBSP);
+                        i += 1;
+                    }
+                    Some(n) if is_space(n) => {}
+                    _ => out.push(NBSP),
+                }
+            }
+            '\'' => out.push('’'),
+            _ => out.push(c),
+        }
+        last = out.chars().last();
+        i += 1;
+    }
+    out
+}
+
+/// The no-break space that belongs before `c`, if `c` takes one.
+fn space_before(c: char) -> Option<char> {
+    match c {
+        ':' | '%' | '»' => Some(NBSP),
+        ';' | '!' | '?' => Some(NNBSP),
+        _ => None,
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == NBSP || c == NNBSP
+}
+
+/// A word glued to `; ! ?` gets a space inserted (« Vraiment? » -> « Vraiment ? »);
+/// punctuation runs (`?!`) and symbols do not.
+fn wants_space_inserted(last: char) -> bool {
+    last.is_alphanumeric() || matches!(last, ')' | '»' | '’' | '"' | '*')
+}
+
+/// Runs of non-space characters that look like URLs or e-mail addresses: left untouched.
+fn url_like_ranges(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        if is_space(chars[start]) {
+            start += 1;
+            continue;
+        }
+        let end = chars[start..]
+            .iter()
+            .position(|c| is_space(*c))
+            .map_or(chars.len(), |p| start + p);
+        let word: String = chars[start..end].iter().collect();
+        if word.contains("://") || word.starts_with("www.") || word.starts_with("mailto:") {
+            ranges.push((start, end));
+        }
+        start = end;
+    }
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_before_high_punctuation() {
+        assert_eq!(
+            french("Le constat : il faut ; oui !"),
+            "Le constat\u{a0}: il faut\u{202f}; oui\u{202f}!"
+        );
+        assert_eq!(french("Vraiment? Oui!"), "Vraiment\u{202f}? Oui\u{202f}!");
+        assert_eq!(french("Quoi ?!"), "Quoi\u{202f}?!");
+        assert_eq!(french("50 %"), "50\u{a0}%");
+    }
+
+    #[test]
+    fn guillemets_and_apostrophes() {
+        assert_eq!(
+            french("« superintelligence »"),
+            "«\u{a0}superintelligence\u{a0}»"
+        );
+        assert_eq!(french("«IA»"), "«\u{a0}IA\u{a0}»");
+        assert_eq!(french("l'IA"), "l’IA");
+    }
+
+    #[test]
+    fn leaves_urls_and_times_alone() {
+        assert_eq!(
+            french("voir https://x.io/a?b=1 ici"),
+            "voir https://x.io/a?b=1 ici"
+        );
+        assert_eq!(french("à 10:30"), "à 10:30");
+    }
+
+    #[test]
+    fn idempotent() {
+        for s in [
+            "« a » : b ; c ! d ?",
+            "«x»",
+            "l'a?",
+            "a ?! b",
+            "www.x.fr?a !",
+        ] {
+            let once = french(s);
+            assert_eq!(french(&once), once, "{s}");
+        }
+    }
+
+    #[test]
+    fn continues_across_pieces() {
+        assert_eq!(french_after("!", Some('a')), "\u{202f}!");
+        assert_eq!(french_after(" !", Some('a')), "\u{202f}!");
+        assert_eq!(french_after("!", Some(' ')), "!");
+    }
+}

@@ -1,0 +1,227 @@
+//! `Vec<OutputFile>` -> the output folder, atomically: everything is written into a fresh
+//! folder beside it, which replaces the old one only once complete. A failed or killed
+//! build leaves the previous output exactly as it was.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Location, Result};
+use crate::render::{Content, OutputFile};
+
+/// The file that marks a folder as gazette's output (so rebuilding into it is safe).
+pub const MARKER: &str = ".gazette-output";
+
+/// Refuses an output folder that would destroy sources or someone else's files.
+pub fn check_output_dir(root: &Path, output: &Path, force: bool) -> Result<()> {
+    let refuse = |message: String| Error::Output {
+        location: Location::file(output),
+        message,
+    };
+    let out = resolve(output);
+    let root = resolve(root);
+    let mut protected: Vec<(PathBuf, &str)> = vec![
+        (root.clone(), "the site's root"),
+        (root.join("content"), "content/"),
+        (root.join("themes"), "themes/"),
+        (root.join("static"), "static/"),
+        (root.join("templates"), "templates/"),
+        (root.join("config.toml"), "config.toml"),
+        (PathBuf::from("/"), "the file system's root"),
+    ];
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        protected.push((resolve(Path::new(&home)), "your home folder"));
+    }
+    for (path, what) in &protected {
+        if path.starts_with(&out) {
+            return Err(refuse(format!(
+                "refusing to use this output folder: it is or contains {what}, which a build would \
+                 replace; choose a folder of its own, e.g. --output output"
+            )));
+        }
+    }
+    for (path, what) in &protected[1..5] {
+        if out.starts_with(path) {
+            return Err(refuse(format!(
+                "refusing to write the output inside {what}: it would be read back as sources"
+            )));
+        }
+    }
+    if out.is_file() {
+        return Err(refuse("this is a file, not a folder".into()));
+    }
+    let foreign = out.is_dir()
+        && !out.join(MARKER).exists()
+        && fs::read_dir(&out)
+            .map_err(|e| Error::io(output, e))?
+            .next()
+            .is_some();
+    if foreign && !force {
+        return Err(refuse(
+            "this folder is not empty and was not made by gazette: its files would be deleted. \
+             Pass --force to replace it anyway, or choose another --output"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An absolute path with `.` and `..` folded and existing symlinks followed.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut folded = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::ParentDir => {
+                folded.pop();
+            }
+            Component::CurDir => {}
+            other => folded.push(other),
+        }
+    }
+    // Follow symlinks on the part that exists, keep the rest as written.
+    let mut existing = folded.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut resolved = fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// A relative path of plain names only: nothing can escape the output folder.
+fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains('\\')
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Writes `files` as the new content of `output`. Returns the number of files written.
+pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<usize> {
+    let mut seen = BTreeSet::new();
+    for file in files {
+        if !is_safe_relative(&file.path) {
+            return Err(Error::Output {
+                location: Location::file(&file.path),
+                message: "refusing to write outside the output folder".into(),
+            });
+        }
+        if !seen.insert(file.path.as_str()) {
+            return Err(Error::Output {
+                location: Location::file(&file.path),
+                message: "two files of the site would be written at this path (a static file and a page?)".into(),
+            });
+        }
+    }
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = output
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    remove_stale(&parent, &name);
+    let staging = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
+    let result = fill(&staging, files).and_then(|()| swap(output, &staging, &parent, &name));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result.map(|()| files.len())
+}
+
+/// Folders left by builds that were killed half-way.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&format!(".{name}.gazette-")) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn fill(staging: &Path, files: &[OutputFile]) -> Result<()> {
+    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    let dirs: BTreeSet<&Path> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent())
+        .collect();
+    for dir in dirs {
+        let target = staging.join(dir);
+        fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+    }
+    files.par_iter().try_for_each(|file| {
+        let target = staging.join(&file.path);
+        match &file.content {
+            Content::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| Error::io(&target, e)),
+            Content::Copy(source) => fs::copy(source, &target)
+                .map(|_| ())
+                .map_err(|e| Error::io(source, e)),
+        }
+    })?;
+    let marker = staging.join(MARKER);
+    fs::write(
+        &marker,
+        "This folder is written by gazette build: it is replaced on every build.\n",
+    )
+    .map_err(|e| Error::io(&marker, e))
+}
+
+/// Moves the old output's dotfiles (`.git`, `.well-known`, …) into the new one, then swaps.
+fn swap(output: &Path, staging: &Path, parent: &Path, name: &str) -> Result<()> {
+    if !output.exists() {
+        return fs::rename(staging, output).map_err(|e| Error::io(output, e));
+    }
+    let old = parent.join(format!(".{name}.gazette-old-{}", std::process::id()));
+    let kept: Vec<PathBuf> = fs::read_dir(output)
+        .map_err(|e| Error::io(output, e))?
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            n.starts_with('.') && n != MARKER
+        })
+        .map(|e| e.path())
+        .collect();
+    for path in &kept {
+        if let Some(file_name) = path.file_name() {
+            let target = staging.join(file_name);
+            let _ = fs::remove_dir_all(&target).or_else(|_| fs::remove_file(&target));
+            fs::rename(path, &target).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    fs::rename(output, &old).map_err(|e| Error::io(output, e))?;
+    if let Err(e) = fs::rename(staging, output) {
+        let _ = fs::rename(&old, output);
+        return Err(Error::io(output, e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_paths() {
+        assert!(is_safe_relative("fr/articles/x/index.html"));
+        for bad in ["../x", "/etc/passwd", "a/../../b", "", "a\\..\\b", "./x"] {
+            assert!(!is_safe_relative(bad), "{bad}");
+        }
+    }
+}
