@@ -88,8 +88,8 @@ pub struct Config {
 impl Config {
     /// Reads `root/config.toml`.
     pub fn load(root: &Path) -> Result<Config> {
-        let path = root.join("config.toml");
-        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+        let path = PathBuf::from("config.toml");
+        let text = std::fs::read_to_string(root.join(&path)).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Config {
                 location: Location::file(&path),
                 message: "no config.toml here: is this a gazette site? (pass --root DIR)".into(),

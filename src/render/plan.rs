@@ -34,8 +34,12 @@ pub struct SharedViews {
 #[derive(Serialize)]
 struct SiteView<'a> {
     lang: &'a str,
-    title: &'a str,
-    description: &'a str,
+    /// For text: French typography applied on French pages.
+    title: String,
+    description: String,
+    /// For attributes: as written in config.toml.
+    plain_title: &'a str,
+    plain_description: &'a str,
     locale: &'a str,
     url: String,
 }
@@ -48,20 +52,27 @@ struct NavLink {
 
 #[derive(Serialize)]
 struct Head<'a> {
+    /// For text (`<title>`): French typography applied on French pages.
     title: &'a str,
+    /// For attributes (`og:title`): as written.
+    plain_title: &'a str,
     description: &'a str,
     image: Option<&'a str>,
     kind: &'a str,
 }
 
+/// French typography for text gazette composes itself (titles from config, "Numéro 3").
+fn typeset(config: &Config, lang: &str, text: &str) -> String {
+    if config.french_typography && lang == "fr" {
+        crate::typography::french(text)
+    } else {
+        text.to_string()
+    }
+}
+
 fn issue_title(theme: &Theme, lang: &str, number: u32) -> String {
     let label = theme.string(lang, "issue").unwrap_or("Issue");
-    let title = format!("{label} {number}");
-    if lang == "fr" {
-        crate::typography::french(&title)
-    } else {
-        title
-    }
+    format!("{label} {number}")
 }
 
 impl SharedViews {
@@ -111,8 +122,10 @@ impl SharedViews {
                 .collect();
             let site_view = SiteView {
                 lang,
-                title: &language.title,
-                description: &language.description,
+                title: typeset(config, lang, &language.title),
+                description: typeset(config, lang, &language.description),
+                plain_title: &language.title,
+                plain_description: &language.description,
                 locale: &language.locale,
                 url: config.absolute(&format!("/{lang}/")),
             };
@@ -147,13 +160,27 @@ fn section_title(site: &Site, section: &crate::site::Section) -> String {
     }
 }
 
-fn head(title: &str, description: &str, image: Option<&str>, kind: &str) -> Value {
+fn head(
+    title: &str,
+    plain_title: &str,
+    description: &str,
+    image: Option<&str>,
+    kind: &str,
+) -> Value {
     Value::from_serializable(&Head {
         title,
+        plain_title,
         description,
         image,
         kind,
     })
+}
+
+fn default_head(config: &Config) -> Value {
+    let language = config.language(&config.default_language);
+    let title = language.map_or("", |l| l.title.as_str());
+    let description = language.map_or("", |l| l.description.as_str());
+    head(title, title, description, None, "website")
 }
 
 fn no_translations() -> Value {
@@ -176,7 +203,10 @@ pub fn plan(
             route: None,
             template: "root.html".into(),
             translations: no_translations(),
-            values: vec![("languages", languages_view(config))],
+            values: vec![
+                ("head", default_head(config)),
+                ("languages", languages_view(config)),
+            ],
         },
         Job {
             lang: None,
@@ -184,7 +214,10 @@ pub fn plan(
             route: None,
             template: "404.html".into(),
             translations: no_translations(),
-            values: vec![("languages", languages_view(config))],
+            values: vec![
+                ("head", default_head(config)),
+                ("languages", languages_view(config)),
+            ],
         },
     ];
     for edition in &site.editions {
@@ -264,7 +297,13 @@ fn plan_documents(
             values: vec![
                 (
                     "head",
-                    head(&page.front.title, description, image.as_deref(), kind),
+                    head(
+                        &page.title,
+                        &page.front.title,
+                        description,
+                        image.as_deref(),
+                        kind,
+                    ),
                 ),
                 ("page", view),
             ],
@@ -324,7 +363,13 @@ fn plan_home(
         values: vec![
             (
                 "head",
-                head(&language.title, &language.description, None, "website"),
+                head(
+                    &language.title,
+                    &language.title,
+                    &language.description,
+                    None,
+                    "website",
+                ),
             ),
             ("section", Value::from_serializable(&section)),
             ("pages", Value::from(latest)),
@@ -418,7 +463,7 @@ fn plan_sections(
                 values: vec![
                     (
                         "head",
-                        head(&plain_title, &plain_description, None, "website"),
+                        head(&title, &plain_title, &plain_description, None, "website"),
                     ),
                     ("section", view.clone()),
                     ("paginator", Value::from_serializable(&paginator)),
@@ -450,7 +495,7 @@ fn plan_tags(
         template: "tags.html".into(),
         translations: no_translations(),
         values: vec![
-            ("head", head(&tags_title, "", None, "website")),
+            ("head", head(&tags_title, &tags_title, "", None, "website")),
             ("tags", Value::from(tags.clone())),
         ],
     });
@@ -464,7 +509,13 @@ fn plan_tags(
                 values: vec![
                     (
                         "head",
-                        head(&format!("{tags_title} : {}", tag.name), "", None, "website"),
+                        head(
+                            &format!("{tags_title} · {}", tag.name),
+                            &format!("{tags_title} · {}", tag.name),
+                            "",
+                            None,
+                            "website",
+                        ),
                     ),
                     ("tag", view.clone()),
                     ("paginator", Value::from_serializable(&paginator)),
@@ -492,7 +543,10 @@ fn plan_issues(issues: &[IssueView], edition: &Edition, theme: &Theme, jobs: &mu
         template: "issues.html".into(),
         translations: no_translations(),
         values: vec![
-            ("head", head(&archive_title, "", None, "website")),
+            (
+                "head",
+                head(&archive_title, &archive_title, "", None, "website"),
+            ),
             ("issues", Value::from_serializable(&issues)),
         ],
     });
@@ -518,6 +572,7 @@ fn plan_issues(issues: &[IssueView], edition: &Edition, theme: &Theme, jobs: &mu
                 (
                     "head",
                     head(
+                        &issue.title,
                         &issue.plain_title,
                         &description,
                         issue.image.as_deref(),

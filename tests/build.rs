@@ -1,0 +1,415 @@
+//! Fixture sites built into temp folders, asserting on the parsed output.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+
+const NBSP: char = '\u{a0}';
+const NNBSP: char = '\u{202f}';
+const BASE: &str = "https://example.org/gazette";
+
+fn bilingual() -> TestSite {
+    let site = TestSite::fixture("bilingual");
+    site.build_ok();
+    site
+}
+
+#[test]
+fn every_page_has_lang_canonical_and_reciprocal_alternates() {
+    let site = bilingual();
+    for file in site.html_files() {
+        let html = site.html(&file);
+        let lang = attr(&html, "html", "lang").unwrap_or_default();
+        let canonical = attr(&html, "link[rel=canonical]", "href").unwrap_or_default();
+        let expected_url = format!("{BASE}/{}", file.trim_end_matches("index.html"));
+        assert_eq!(canonical, expected_url, "{file}: canonical");
+        let Some(page_lang) = ["fr/", "en/"].iter().find(|p| file.starts_with(*p)) else {
+            continue;
+        };
+        assert_eq!(format!("{lang}/"), *page_lang, "{file}: <html lang>");
+        let links = alternates(&html);
+        assert_eq!(
+            links.get(&lang),
+            Some(&canonical),
+            "{file}: alternate for itself"
+        );
+        assert_eq!(
+            links.get("x-default").map(String::as_str),
+            Some(&*format!("{BASE}/")),
+            "{file}: x-default"
+        );
+        for (other_lang, url) in links
+            .iter()
+            .filter(|(l, _)| *l != "x-default" && **l != lang)
+        {
+            assert!(
+                url.starts_with("https://"),
+                "{file}: relative alternate {url}"
+            );
+            let other_file = format!(
+                "{}index.html",
+                url.trim_start_matches(BASE).trim_start_matches('/')
+            );
+            let other = site.html(&other_file);
+            assert_eq!(
+                alternates(&other).get(&lang),
+                Some(&canonical),
+                "{other_file} ({other_lang}) does not point back to {file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn switcher_leads_to_the_translation_or_the_other_home() {
+    let site = bilingual();
+    let switch = |file: &str| {
+        let html = site.html(file);
+        attr(&html, ".languages a[hreflang=en]", "href")
+            .or_else(|| attr(&html, ".languages a[hreflang=fr]", "href"))
+    };
+    assert_eq!(
+        switch("fr/news/first/index.html").as_deref(),
+        Some(&*format!("{BASE}/en/news/first/"))
+    );
+    assert_eq!(
+        switch("en/news/first/index.html").as_deref(),
+        Some(&*format!("{BASE}/fr/news/first/"))
+    );
+    assert_eq!(
+        switch("fr/news/chat/index.html").as_deref(),
+        Some(&*format!("{BASE}/en/news/the-cat/")),
+        "translation_key pairs"
+    );
+    assert_eq!(
+        switch("fr/news/seulement-fr/index.html").as_deref(),
+        Some(&*format!("{BASE}/en/")),
+        "no translation: other home"
+    );
+    assert_eq!(
+        switch("fr/a-propos/index.html").as_deref(),
+        Some(&*format!("{BASE}/en/about/"))
+    );
+    assert_eq!(
+        switch("fr/tags/index.html").as_deref(),
+        Some(&*format!("{BASE}/en/tags/"))
+    );
+}
+
+#[test]
+fn dates_are_written_in_the_page_language() {
+    let site = bilingual();
+    assert_eq!(
+        text(&site.html("fr/news/first/index.html"), ".byline time"),
+        "27 novembre 2026"
+    );
+    assert_eq!(
+        text(&site.html("en/news/first/index.html"), ".byline time"),
+        "November 27, 2026"
+    );
+    assert_eq!(
+        text(&site.html("fr/news/second/index.html"), ".byline time"),
+        "1er décembre 2026"
+    );
+    let list = site.html("en/news/index.html");
+    assert!(
+        select(&list, ".card time")
+            .iter()
+            .any(|t| t.text().collect::<String>() == "December 1, 2026")
+    );
+}
+
+#[test]
+fn french_spacing_in_text_never_in_code_or_urls() {
+    let site = bilingual();
+    let html = site.html("fr/news/first/index.html");
+    let prose = text(&html, ".prose");
+    assert!(
+        prose.contains(&format!(
+            "Le constat{NBSP}: il faut tout revoir{NNBSP}! Vraiment{NNBSP}?"
+        )),
+        "{prose}"
+    );
+    assert_eq!(
+        text(&html, "h1"),
+        format!("Premier article{NBSP}: «{NBSP}bonjour{NBSP}»{NNBSP}!")
+    );
+    let code = text(&html, "pre code");
+    assert!(code.contains("println!(\"Bonjour : monde ?\")"), "{code}");
+    assert_eq!(text(&html, "p code"), "code : ici ?");
+    for link in select(&html, "a[href]") {
+        let href = link.value().attr("href").unwrap_or_default();
+        assert!(!href.contains(NBSP) && !href.contains(NNBSP), "{href}");
+    }
+    assert_eq!(
+        attr(&html, "meta[property='og:title']", "content").as_deref(),
+        Some("Premier article : « bonjour » !")
+    );
+    let english = text(&site.html("en/news/first/index.html"), ".prose");
+    assert!(
+        english.contains("The point: review everything! Really?"),
+        "{english}"
+    );
+}
+
+#[test]
+fn titles_are_escaped() {
+    let site = bilingual();
+    let page = site.read("fr/news/second/index.html");
+    assert!(!page.contains("<script>alert(1)</script>"));
+    let html = site.html("fr/news/second/index.html");
+    assert_eq!(text(&html, "h1"), "<script>alert(1)</script> & co");
+    assert!(select(&html, "script").is_empty());
+    let list = site.read("fr/news/index.html");
+    assert!(
+        !list.contains("<script>alert"),
+        "list pages escape titles too"
+    );
+}
+
+#[test]
+fn every_internal_link_resolves_to_a_file() {
+    let site = bilingual();
+    let files: BTreeSet<String> = site
+        .snapshot()
+        .into_keys()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    for file in site.html_files() {
+        let html = site.html(&file);
+        for element in select(&html, "a[href], link[href], img[src]") {
+            let url = element
+                .value()
+                .attr("href")
+                .or(element.value().attr("src"))
+                .unwrap_or_default();
+            let Some(path) = url.strip_prefix(BASE) else {
+                continue;
+            };
+            let path = path
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches('/');
+            let target = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.to_string()
+            };
+            if target == "sitemap.xml" || target.ends_with(".xml") {
+                continue;
+            }
+            assert!(
+                files.contains(&target),
+                "{file} links to {url}, which is not in the output"
+            );
+        }
+    }
+}
+
+#[test]
+fn internal_links_and_anchors() {
+    let site = bilingual();
+    let html = site.html("fr/news/first/index.html");
+    let hrefs: Vec<String> = select(&html, ".prose a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        hrefs.contains(&format!("{BASE}/fr/news/second/")),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&format!("{BASE}/fr/a-propos/#contact")),
+        "{hrefs:?}"
+    );
+    let ids: Vec<&str> = select(&html, ".prose [id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    assert!(
+        ids.contains(&"en-pratique") && ids.contains(&"en-pratique-1"),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"first-fn-a"),
+        "footnote ids are prefixed per article: {ids:?}"
+    );
+    let unique: BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate ids: {ids:?}");
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = bilingual();
+    assert!(!site.exists("fr/news/brouillon/index.html"));
+    assert!(!site.read("fr/news/index.html").contains("Brouillon"));
+    let mut options = site.options();
+    options.drafts = true;
+    gazette::build(&options).expect("build with drafts");
+    assert!(site.exists("fr/news/brouillon/index.html"));
+}
+
+#[test]
+fn bundles_copy_their_files_beside_each_language() {
+    let site = bilingual();
+    assert!(site.exists("fr/news/bundle/pic.svg"));
+    assert!(site.exists("en/news/bundle/pic.svg"));
+    let html = site.html("en/news/bundle/index.html");
+    assert_eq!(
+        attr(&html, ".prose img", "src").as_deref(),
+        Some(&*format!("{BASE}/en/news/bundle/pic.svg"))
+    );
+    assert_eq!(
+        attr(&html, "meta[property='og:image']", "content").as_deref(),
+        Some(&*format!("{BASE}/en/news/bundle/pic.svg"))
+    );
+}
+
+#[test]
+fn sections_paginate_and_tags_are_per_language() {
+    let site = bilingual();
+    // fr/news has 5 published articles; 2 per page.
+    assert!(site.exists("fr/news/page/2/index.html"));
+    assert!(site.exists("fr/news/page/3/index.html"));
+    assert!(!site.exists("fr/news/page/4/index.html"));
+    let first = site.html("fr/news/index.html");
+    assert_eq!(select(&first, ".card").len(), 2);
+    assert_eq!(
+        attr(&first, "a[rel=next]", "href").as_deref(),
+        Some(&*format!("{BASE}/fr/news/page/2/"))
+    );
+    assert!(site.exists("fr/tags/securite/index.html"));
+    assert!(site.exists("en/tags/security/index.html"));
+    assert!(!site.exists("en/tags/securite/index.html"));
+    let rust = site.html("fr/tags/rust/index.html");
+    assert_eq!(select(&rust, ".card").len(), 2);
+}
+
+#[test]
+fn issues_are_built_per_language() {
+    let site = bilingual();
+    let issue = site.html("fr/issues/1/index.html");
+    let titles: Vec<String> = select(&issue, ".card-title")
+        .iter()
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "<script>alert(1)</script> & co",
+            format!("Premier article{NBSP}: «{NBSP}bonjour{NBSP}»{NNBSP}!").as_str()
+        ],
+        "weight order"
+    );
+    assert_eq!(text(&issue, "h1"), format!("Numéro 1{NBSP}: le début"));
+    let english = site.html("en/issues/1/index.html");
+    assert_eq!(
+        text(&english, "h1"),
+        "Issue 1",
+        "no intro: the theme's label"
+    );
+    let home = site.html("fr/index.html");
+    assert!(text(&home, ".lead-issue").contains("Numéro 1"));
+}
+
+#[test]
+fn root_chooser_404_robots_and_static() {
+    let site = bilingual();
+    let root = site.html("index.html");
+    let links: Vec<&str> = select(&root, ".chooser-list a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(links, [format!("{BASE}/fr/"), format!("{BASE}/en/")]);
+    assert!(site.read("index.html").contains("navigator.languages"));
+    assert!(site.exists("404.html"));
+    assert!(
+        site.read("robots.txt")
+            .contains(&format!("Sitemap: {BASE}/sitemap.xml"))
+    );
+    assert_eq!(
+        site.read("CNAME").trim(),
+        "example.org",
+        "site static/ is copied, extensionless files too"
+    );
+    assert!(site.exists("style.css"), "theme static/ is copied");
+}
+
+#[test]
+fn site_static_overrides_theme_static_and_templates_override_theme() {
+    let site = TestSite::fixture("bilingual");
+    site.write("static/style.css", "/* mine */");
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<p id=\"custom\">{{ page.title }}</p>{% endblock content %}");
+    site.build_ok();
+    assert_eq!(site.read("style.css"), "/* mine */");
+    assert_eq!(text(&site.html("en/about/index.html"), "#custom"), "About");
+}
+
+#[test]
+fn output_holds_exactly_this_build_and_keeps_dotfiles() {
+    let site = bilingual();
+    std::fs::create_dir_all(site.output().join(".git")).unwrap();
+    std::fs::write(site.output().join(".git/HEAD"), "ref").unwrap();
+    site.remove("content/news/seulement-fr.fr.md");
+    site.build_ok();
+    assert!(
+        !site.exists("fr/news/seulement-fr/index.html"),
+        "a deleted article's page is gone"
+    );
+    assert_eq!(
+        site.read(".git/HEAD"),
+        "ref",
+        "dotfiles at the output root are kept"
+    );
+}
+
+#[test]
+fn base_url_override() {
+    let site = TestSite::fixture("bilingual");
+    let mut options = site.options();
+    options.base_url = Some("http://localhost:9000/".into());
+    gazette::build(&options).expect("build");
+    let html = site.html("fr/index.html");
+    assert_eq!(
+        attr(&html, "link[rel=canonical]", "href").as_deref(),
+        Some("http://localhost:9000/fr/")
+    );
+}
+
+#[test]
+fn missing_translations_are_warnings() {
+    let site = TestSite::fixture("bilingual");
+    let report = site.build_ok();
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("content/news/seulement-fr.fr.md: warning: no en translation")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn the_sample_newsletter_builds() {
+    let out = tempfile::tempdir().unwrap();
+    let options = gazette::BuildOptions {
+        root: REPO.into(),
+        output: Some(out.path().join("site")),
+        ..Default::default()
+    };
+    let report = gazette::build(&options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.pages > 30, "{} pages", report.pages);
+    let fr = scraper::Html::parse_document(
+        &std::fs::read_to_string(out.path().join("site/fr/index.html")).unwrap(),
+    );
+    assert_eq!(attr(&fr, "html", "lang").as_deref(), Some("fr"));
+    assert!(
+        out.path()
+            .join("site/en/articles/meta-superintelligence/capex.svg")
+            .exists()
+    );
+}
