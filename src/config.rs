@@ -184,7 +184,7 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
     }
     let mut languages = Vec::new();
     for (code, language) in raw.languages {
-        if !lang::split_suffix(&format!("x.{code}.md")).is_some_and(|(_, l)| l == Some(&code)) {
+        if lang::split_suffix(&format!("x.{code}.md")).is_none_or(|(_, l)| l != Some(&code)) {
             return Err(err_at(
                 &format!("languages.{code}"),
                 format!("\"{code}\" is not a language code: use two letters, e.g. fr or en"),

@@ -461,7 +461,7 @@ fn edition(lang: &str, pages: &[Page]) -> Result<Edition> {
         )
     });
     let mut tags: Vec<Tag> = tags.into_values().collect();
-    tags.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    tags.sort_by_key(|t| t.name.to_lowercase());
     Ok(Edition {
         lang: lang.to_string(),
         home: find(&PageKind::Home),

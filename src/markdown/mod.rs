@@ -105,6 +105,9 @@ fn is_more_marker(html: &str) -> bool {
     t == "<!-- more -->" || t == "<!--more-->"
 }
 
+/// A heading being collected: level, explicit id, classes, inner events, plain text.
+type OpenHeading<'a> = (u32, Option<String>, Vec<String>, Vec<Event<'a>>, String);
+
 struct FootnoteDef<'a> {
     label: String,
     events: Vec<Event<'a>>,
@@ -118,7 +121,7 @@ struct State<'o, 'a> {
     cut: Option<usize>,
     pending_cut: bool,
     code: Option<(Option<String>, String)>,
-    heading: Option<(u32, Option<String>, Vec<String>, Vec<Event<'a>>, String)>,
+    heading: Option<OpenHeading<'a>>,
     footnote: Option<FootnoteDef<'a>>,
     footnotes: Vec<FootnoteDef<'a>>,
     footnote_numbers: HashMap<String, (usize, usize)>,

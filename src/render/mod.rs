@@ -88,7 +88,7 @@ pub fn render_site(
             Err(e) => errors.push(e),
         }
     }
-    if let Some(e) = Error::from_many(errors) {
+    if let Some(e) = Error::from_many(merge_repeated(errors)) {
         return Err(e);
     }
     files.extend(copies(config, site));
@@ -103,6 +103,41 @@ pub fn render_site(
         ),
     });
     Ok(files)
+}
+
+/// One template mistake fails every page that uses it: report it once, with a count.
+fn merge_repeated(errors: Vec<Error>) -> Vec<Error> {
+    let mut merged: Vec<(Error, usize)> = Vec::new();
+    for error in errors {
+        let key = |e: &Error| match e {
+            Error::Template { location, message } => Some((
+                location.clone(),
+                message
+                    .split("\n  (while")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            )),
+            _ => None,
+        };
+        let this = key(&error);
+        match merged
+            .iter_mut()
+            .find(|(e, _)| this.is_some() && key(e) == this)
+        {
+            Some((_, count)) => *count += 1,
+            None => merged.push((error, 0)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut error, others)| {
+            if let (Error::Template { message, .. }, 1..) = (&mut error, others) {
+                message.push_str(&format!(" and {others} other page(s)"));
+            }
+            error
+        })
+        .collect()
 }
 
 /// route -> (lang, URL path) of every page that has one, for translations of generated pages.

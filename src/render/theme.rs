@@ -24,6 +24,9 @@ pub struct Theme {
     template_files: HashMap<String, PathBuf>,
 }
 
+/// (lang, key) -> interface string.
+type Strings = HashMap<(String, String), String>;
+
 /// Absolute URLs of pages by (lang, content key), for `url(path="@/…")`.
 pub type LinkTable = HashMap<(String, String), String>;
 
@@ -159,7 +162,7 @@ fn template_error(files: &HashMap<String, PathBuf>, error: &tera::Error) -> Erro
 fn load_strings(
     config: &Config,
     dir: &Path,
-) -> Result<(HashMap<(String, String), String>, Vec<Warning>)> {
+) -> Result<(Strings, Vec<Warning>)> {
     let mut per_lang: HashMap<String, toml::Table> = HashMap::new();
     let mut warnings = Vec::new();
     for language in &config.languages {
@@ -210,7 +213,7 @@ fn load_strings(
         let has_file = per_lang.contains_key(&language.code);
         for key in &keys {
             let wanted = (language.code.clone(), (*key).clone());
-            if !strings.contains_key(&wanted) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = strings.entry(wanted) {
                 if has_file {
                     warnings.push(Warning {
                         location: Location::file(
@@ -225,7 +228,7 @@ fn load_strings(
                         ),
                     });
                 }
-                strings.insert(wanted, default[*key].clone());
+                slot.insert(default[*key].clone());
             }
         }
     }

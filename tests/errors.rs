@@ -1,0 +1,347 @@
+//! Each invalid input gives a specific error naming the file (and line), never a panic,
+//! and leaves the previous output exactly as it was.
+
+mod common;
+
+use common::*;
+use gazette::Error;
+
+/// Builds a good site, breaks it with `breakage`, and checks the failed build's error and
+/// that the output is untouched. Returns the error's single-line messages.
+fn fails_cleanly(breakage: impl FnOnce(&TestSite)) -> (Error, Vec<String>) {
+    let site = TestSite::fixture("bilingual");
+    site.build_ok();
+    let before = site.snapshot();
+    assert!(!before.is_empty());
+    breakage(&site);
+    let error = site.build().expect_err("the build should fail");
+    assert_eq!(
+        site.snapshot(),
+        before,
+        "a failed build must leave output/ as it was"
+    );
+    let messages = error.flatten().iter().map(|e| e.to_string()).collect();
+    (error, messages)
+}
+
+fn first(messages: &[String]) -> &str {
+    messages.first().map(String::as_str).unwrap_or_default()
+}
+
+#[test]
+fn malformed_toml_names_file_and_line() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/bad.fr.md",
+            "+++\ntitle = \"Oops\ndate = 2026-11-27\n+++\n",
+        );
+    });
+    assert!(matches!(error, Error::FrontMatter { .. }), "{error:?}");
+    assert!(
+        first(&messages).starts_with("content/news/bad.fr.md:2:"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn invalid_date() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/bad.fr.md",
+            "+++\ntitle = \"T\"\ndate = \"2026-13-01\"\n+++\n",
+        );
+    });
+    assert!(matches!(error, Error::FrontMatter { .. }));
+    assert_eq!(
+        first(&messages),
+        "content/news/bad.fr.md:3:8: invalid date \"2026-13-01\": write it as 2026-11-27 or 2026-11-27T09:30:00Z"
+    );
+}
+
+#[test]
+fn invalid_toml_date_literal() {
+    let (_, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/bad.fr.md",
+            "+++\ntitle = \"T\"\ndate = 2026-13-01\n+++\n",
+        );
+    });
+    assert!(
+        first(&messages).starts_with("content/news/bad.fr.md:3:"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn unknown_front_matter_key_suggests_the_right_one() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/bad.fr.md",
+            "+++\ntitle = \"T\"\ndate = 2026-11-27\ntags = []\ndescripton = \"x\"\n+++\n",
+        );
+    });
+    assert!(matches!(error, Error::FrontMatter { .. }));
+    assert_eq!(
+        first(&messages),
+        "content/news/bad.fr.md:5:1: unknown key `descripton`: did you mean `description`?"
+    );
+}
+
+#[test]
+fn missing_title() {
+    let (_, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/bad.fr.md",
+            "+++\ndate = 2026-11-27\n+++\nBody\n",
+        );
+    });
+    assert_eq!(
+        first(&messages),
+        "content/news/bad.fr.md:1:1: missing `title`: add title = \"…\" to the front matter"
+    );
+}
+
+#[test]
+fn missing_date_on_an_article() {
+    let (_, messages) = fails_cleanly(|s| {
+        s.write("content/news/bad.fr.md", "+++\ntitle = \"T\"\n+++\n");
+    });
+    assert!(
+        first(&messages).starts_with("content/news/bad.fr.md:1:1: missing `date`"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn unknown_config_key() {
+    let (error, messages) = fails_cleanly(|s| {
+        let config = std::fs::read_to_string(s.root().join("config.toml")).unwrap();
+        s.write(
+            "config.toml",
+            &config.replace("paginate_by = 2", "paginate_by = 2\npagniate = 3"),
+        );
+    });
+    assert!(matches!(error, Error::Config { .. }));
+    assert!(
+        first(&messages).starts_with("config.toml:4:1: unknown key `pagniate`"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn template_syntax_error_names_the_template_and_line() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock content %}\n");
+    });
+    assert!(matches!(error, Error::Template { .. }), "{error:?}");
+    assert!(
+        first(&messages).starts_with("templates/page.html:"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn template_rendering_error_names_the_page() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.nope }}\n{% endblock content %}\n");
+    });
+    assert!(matches!(error, Error::Template { .. }), "{error:?}");
+    let message = first(&messages);
+    assert!(message.starts_with("templates/page.html:3:"), "{message}");
+    assert!(
+        message.contains("while rendering /fr/a-propos/"),
+        "{message}"
+    );
+}
+
+#[test]
+fn non_utf8_file() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write_bytes(
+            "content/news/latin1.fr.md",
+            b"+++\ntitle = \"Caf\xe9\"\ndate = 2026-11-27\n+++\n",
+        );
+    });
+    assert!(matches!(error, Error::Encoding { .. }));
+    assert!(
+        first(&messages)
+            .starts_with("content/news/latin1.fr.md:2:13: not valid UTF-8 (byte 16, 0xE9)"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn slug_that_escapes() {
+    for slug in ["../../x", "/abs", "C:\\\\x", "a/../../b"] {
+        let (error, messages) = fails_cleanly(|s| {
+            s.write(
+                "content/news/bad.fr.md",
+                &format!("+++\ntitle = \"T\"\ndate = 2026-11-27\nslug = \"{slug}\"\n+++\n"),
+            );
+        });
+        assert!(matches!(error, Error::FrontMatter { .. }), "{slug}");
+        assert!(
+            first(&messages).starts_with("content/news/bad.fr.md:4:8: invalid slug"),
+            "{slug}: {messages:?}"
+        );
+    }
+}
+
+#[test]
+fn two_pages_at_one_url() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/other.fr.md",
+            "+++\ntitle = \"T\"\ndate = 2026-11-27\nslug = \"first\"\n+++\n",
+        );
+    });
+    assert!(matches!(error, Error::DuplicateUrl { .. }), "{error:?}");
+    let message = first(&messages);
+    assert!(
+        message.contains("content/news/first.fr.md")
+            && message.contains("content/news/other.fr.md"),
+        "{message}"
+    );
+}
+
+#[test]
+fn two_translations_in_one_language() {
+    let (_, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/chat2.fr.md",
+            "+++\ntitle = \"T\"\ndate = 2026-11-27\ntranslation_key = \"cat\"\n+++\n",
+        );
+    });
+    let message = first(&messages);
+    assert!(
+        message.contains("content/news/chat.fr.md") && message.contains("content/news/chat2.fr.md"),
+        "{message}"
+    );
+}
+
+#[test]
+fn broken_internal_link_names_file_and_line() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/bad.fr.md",
+            "+++\ntitle = \"T\"\ndate = 2026-11-27\n+++\nIntro.\n\nVoir [ça](@/news/nope.md).\n",
+        );
+    });
+    assert!(matches!(error, Error::Link { .. }));
+    assert!(
+        first(&messages)
+            .starts_with("content/news/bad.fr.md:7:6: broken internal link @/news/nope.md"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn unknown_language_suffix_lists_languages() {
+    let (_, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/x.de.md",
+            "+++\ntitle = \"T\"\ndate = 2026-11-27\n+++\n",
+        );
+    });
+    assert!(
+        first(&messages)
+            .contains("unknown language suffix \".de\": the configured languages are fr, en"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn unclosed_front_matter_and_empty_file() {
+    let (_, messages) = fails_cleanly(|s| {
+        s.write("content/news/a.fr.md", "+++\ntitle = \"T\"\n");
+        s.write("content/news/b.fr.md", "");
+    });
+    assert_eq!(messages.len(), 2, "every error is reported: {messages:?}");
+    assert!(
+        messages[0].starts_with("content/news/a.fr.md:1:1:")
+            && messages[0].contains("never closed")
+    );
+    assert!(messages[1].starts_with("content/news/b.fr.md:1:1: empty file"));
+}
+
+#[test]
+fn bom_and_crlf_files_build_like_lf_ones() {
+    let site = TestSite::new();
+    site.write_bytes("content/notes/a.fr.md", b"\xEF\xBB\xBF+++\r\ntitle = \"Avec BOM\"\r\ndate = 2026-11-27\r\n+++\r\nBonjour : oui.\r\n");
+    site.build_ok();
+    let html = site.html("fr/notes/a/index.html");
+    assert_eq!(text(&html, "h1"), "Avec BOM");
+    assert!(text(&html, ".prose").contains("Bonjour\u{a0}: oui."));
+    site.write_bytes(
+        "content/notes/b.fr.md",
+        b"+++\r\ntitle = \"T\"\r\ndate = \"2026-13-01\"\r\n+++\r\n",
+    );
+    let error = site.build().expect_err("bad date");
+    assert!(
+        error.to_string().starts_with("content/notes/b.fr.md:3:8:"),
+        "{error}"
+    );
+}
+
+#[test]
+fn output_folder_refusals() {
+    let site = TestSite::fixture("bilingual");
+    for (output, why) in [
+        (site.root(), "the site's root"),
+        (site.root().join("content"), "content/"),
+        (
+            site.root().parent().unwrap().to_path_buf(),
+            "the site's root",
+        ),
+        (std::path::PathBuf::from("/"), "root"),
+        (site.root().join("static/out"), "inside static/"),
+    ] {
+        let mut options = site.options();
+        options.output = Some(output.clone());
+        let error = gazette::build(&options).expect_err("must refuse");
+        assert!(matches!(error, Error::Output { .. }), "{output:?}: {error}");
+        assert!(error.to_string().contains(why), "{output:?}: {error}");
+    }
+    assert!(
+        site.root().join("content/news/first.fr.md").exists(),
+        "nothing was deleted"
+    );
+}
+
+#[test]
+fn foreign_output_folder_needs_force() {
+    let site = TestSite::fixture("bilingual");
+    site.write("output/precious.txt", "mine");
+    let error = site
+        .build()
+        .expect_err("must refuse a folder gazette did not create");
+    assert!(error.to_string().contains("--force"), "{error}");
+    assert_eq!(
+        std::fs::read_to_string(site.output().join("precious.txt")).unwrap(),
+        "mine"
+    );
+    let mut options = site.options();
+    options.force = true;
+    gazette::build(&options).expect("with --force");
+    assert!(!site.exists("precious.txt"));
+    site.build_ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_an_error_not_a_hang() {
+    let (error, messages) = fails_cleanly(|s| {
+        std::os::unix::fs::symlink(s.root().join("content"), s.root().join("content/news/loop"))
+            .unwrap();
+    });
+    assert!(
+        matches!(error, Error::Content { .. }) || matches!(error, Error::Many(_)),
+        "{error:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("content/news/loop") && m.contains("loop")),
+        "{messages:?}"
+    );
+}
