@@ -118,7 +118,7 @@ fn resolve(raw: RawFront, path: &Path, text: &str, needs_date: bool) -> Result<F
     let at = |span: std::ops::Range<usize>| Location::from_offset(path, text, span.start, 2);
     let error = |location: Location, message: String| Error::FrontMatter { location, message };
     let title = match raw.title {
-        Some(title) if !title.get_ref().trim().is_empty() => title.into_inner(),
+        Some(title) if !title.get_ref().trim().is_empty() => without_controls(title.into_inner()),
         Some(title) => return Err(error(at(title.span()), "the title is empty".into())),
         None => {
             return Err(error(
@@ -169,7 +169,10 @@ fn resolve(raw: RawFront, path: &Path, text: &str, needs_date: bool) -> Result<F
     Ok(FrontMatter {
         title,
         date,
-        description: raw.description.filter(|d| !d.trim().is_empty()),
+        description: raw
+            .description
+            .filter(|d| !d.trim().is_empty())
+            .map(without_controls),
         slug,
         tags: raw
             .tags
@@ -186,6 +189,18 @@ fn resolve(raw: RawFront, path: &Path, text: &str, needs_date: bool) -> Result<F
         image: raw.image.filter(|i| !i.trim().is_empty()),
         extra: raw.extra,
     })
+}
+
+/// Control characters pasted into a title have no meaning and break XML: dropped.
+fn without_controls(text: String) -> String {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c == '\t' || c == '\n' { ' ' } else { c })
+            .filter(|c| !c.is_control())
+            .collect()
+    } else {
+        text
+    }
 }
 
 fn is_safe_template_name(name: &str) -> bool {

@@ -47,6 +47,16 @@ fn highlighted(code: &str, lang: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
+/// The light theme alone: for the email edition, where code keeps a light background.
+pub fn light_stylesheet() -> String {
+    let themes = two_face::theme::extra();
+    css_for_theme_with_class_style(
+        themes.get(two_face::theme::EmbeddedThemeName::InspiredGithub),
+        CLASS_STYLE,
+    )
+    .unwrap_or_default()
+}
+
 /// The stylesheet for the `hl-` classes: a light theme, and a dark one under
 /// `prefers-color-scheme: dark`. The default theme ships its output as `static/syntax.css`.
 pub fn stylesheet() -> String {

@@ -4,6 +4,7 @@
 //! highlighted code, and French typography on text (never on code, URLs or attributes).
 
 mod highlight;
+mod text;
 pub mod urls;
 
 use std::collections::HashMap;
@@ -13,7 +14,8 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html,
 };
 
-pub use highlight::stylesheet as syntax_stylesheet;
+pub use highlight::{light_stylesheet, stylesheet as syntax_stylesheet};
+pub use text::{render_text, wrap};
 
 /// How to render one body.
 pub struct RenderOptions<'a> {

@@ -2,7 +2,10 @@
 //! the theme's templates (in parallel), static files and bundle files to copy.
 //! Rendering is a function from data to bytes: `build` writes them, `serve` holds them.
 
+pub(crate) mod email;
+mod feeds;
 mod plan;
+mod sitemap;
 pub mod theme;
 pub mod views;
 
@@ -91,6 +94,11 @@ pub fn render_site(
     if let Some(e) = Error::from_many(merge_repeated(errors)) {
         return Err(e);
     }
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        content: Content::Bytes(sitemap::sitemap(config, &jobs, &routes).into_bytes()),
+    });
+    files.extend(newsletter_files(config, site, bodies, theme, &shared)?);
     files.extend(copies(config, site));
     files.push(OutputFile {
         path: "robots.txt".into(),
@@ -102,6 +110,56 @@ pub fn render_site(
             .into_bytes(),
         ),
     });
+    Ok(files)
+}
+
+/// Feeds of every language and the email edition of every issue.
+fn newsletter_files(
+    config: &Config,
+    site: &Site,
+    bodies: &[Rendered],
+    theme: &Theme,
+    shared: &plan::SharedViews,
+) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    let mut inputs = Vec::new();
+    let no_values = Vec::new();
+    for edition in &site.editions {
+        files.extend(feeds::feeds(config, site, bodies, edition, theme)?);
+        let views = shared
+            .issues
+            .get(&edition.lang)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (issue, view) in edition.issues.iter().zip(views) {
+            let others = config
+                .languages
+                .iter()
+                .filter(|l| l.code != edition.lang)
+                .filter_map(|l| {
+                    let views = shared.issues.get(&l.code)?;
+                    views
+                        .iter()
+                        .find(|v| v.number == issue.number)
+                        .map(|v| (l.code.as_str(), v))
+                })
+                .collect();
+            inputs.push(email::EmailInput {
+                lang: &edition.lang,
+                issue,
+                view,
+                others,
+                shared: shared.per_lang.get(&edition.lang).unwrap_or(&no_values),
+            });
+        }
+    }
+    let emails: Vec<Result<Vec<OutputFile>>> = inputs
+        .par_iter()
+        .map(|input| email::email(config, site, bodies, theme, input))
+        .collect();
+    for email in emails {
+        files.extend(email?);
+    }
     Ok(files)
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tera::Value;
 
@@ -23,6 +24,8 @@ pub struct Job {
     pub template: String,
     pub translations: Value,
     pub values: Vec<(&'static str, Value)>,
+    /// When the page last changed (for the sitemap): its date, or its newest article's.
+    pub lastmod: Option<DateTime<FixedOffset>>,
 }
 
 /// Values every page of a language sees: the site's name, navigation, latest issue.
@@ -160,6 +163,13 @@ fn section_title(site: &Site, section: &crate::site::Section) -> String {
     }
 }
 
+/// The newest date (updated, else published) of these pages.
+fn newest(site: &Site, ids: &[usize]) -> Option<DateTime<FixedOffset>> {
+    ids.iter()
+        .filter_map(|&i| site.pages[i].front.updated.or(site.pages[i].front.date))
+        .max()
+}
+
 fn head(
     title: &str,
     plain_title: &str,
@@ -203,6 +213,7 @@ pub fn plan(
             route: None,
             template: "root.html".into(),
             translations: no_translations(),
+            lastmod: None,
             values: vec![
                 ("head", default_head(config)),
                 ("languages", languages_view(config)),
@@ -214,6 +225,7 @@ pub fn plan(
             route: None,
             template: "404.html".into(),
             translations: no_translations(),
+            lastmod: None,
             values: vec![
                 ("head", default_head(config)),
                 ("languages", languages_view(config)),
@@ -229,8 +241,8 @@ pub fn plan(
         plan_documents(config, site, bodies, edition, &mut jobs);
         plan_home(config, site, bodies, summaries, edition, &mut jobs);
         plan_sections(config, site, bodies, summaries, edition, &mut jobs);
-        plan_tags(config, summaries, edition, theme, &mut jobs);
-        plan_issues(issues, edition, theme, &mut jobs);
+        plan_tags(config, site, summaries, edition, theme, &mut jobs);
+        plan_issues(site, issues, edition, theme, &mut jobs);
     }
     jobs
 }
@@ -294,6 +306,7 @@ fn plan_documents(
                 .clone()
                 .unwrap_or_else(|| default_template.to_string()),
             translations: Value::from_serializable(&views::translations(config, site, id)),
+            lastmod: page.front.updated.or(page.front.date),
             values: vec![
                 (
                     "head",
@@ -360,6 +373,7 @@ fn plan_home(
         route: Some("home".into()),
         template: "index.html".into(),
         translations: no_translations(),
+        lastmod: newest(site, &edition.articles),
         values: vec![
             (
                 "head",
@@ -460,6 +474,7 @@ fn plan_sections(
                 route: Some(format!("section:{}:{}", section.name, paginator.current)),
                 template: "section.html".into(),
                 translations: no_translations(),
+                lastmod: newest(site, &section.articles),
                 values: vec![
                     (
                         "head",
@@ -476,6 +491,7 @@ fn plan_sections(
 
 fn plan_tags(
     config: &Config,
+    site: &Site,
     summaries: &[Value],
     edition: &Edition,
     theme: &Theme,
@@ -494,6 +510,7 @@ fn plan_tags(
         route: Some("tags".into()),
         template: "tags.html".into(),
         translations: no_translations(),
+        lastmod: newest(site, &edition.articles),
         values: vec![
             ("head", head(&tags_title, &tags_title, "", None, "website")),
             ("tags", Value::from(tags.clone())),
@@ -506,6 +523,7 @@ fn plan_tags(
                 route: Some(format!("tag:{}:{}", tag.slug, paginator.current)),
                 template: "tag.html".into(),
                 translations: no_translations(),
+                lastmod: newest(site, &tag.articles),
                 values: vec![
                     (
                         "head",
@@ -533,7 +551,13 @@ struct IssueLink<'a> {
     url: &'a str,
 }
 
-fn plan_issues(issues: &[IssueView], edition: &Edition, theme: &Theme, jobs: &mut Vec<Job>) {
+fn plan_issues(
+    site: &Site,
+    issues: &[IssueView],
+    edition: &Edition,
+    theme: &Theme,
+    jobs: &mut Vec<Job>,
+) {
     let lang = edition.lang.as_str();
     let archive_title = theme.string(lang, "issues").unwrap_or("Issues").to_string();
     jobs.push(Job {
@@ -542,6 +566,7 @@ fn plan_issues(issues: &[IssueView], edition: &Edition, theme: &Theme, jobs: &mu
         route: Some("issues".into()),
         template: "issues.html".into(),
         translations: no_translations(),
+        lastmod: newest(site, &edition.articles),
         values: vec![
             (
                 "head",
@@ -568,6 +593,10 @@ fn plan_issues(issues: &[IssueView], edition: &Edition, theme: &Theme, jobs: &mu
             route: Some(format!("issue:{}", issue.number)),
             template: "issue.html".into(),
             translations: no_translations(),
+            lastmod: edition
+                .issues
+                .get(i)
+                .and_then(|issue| newest(site, &issue.articles)),
             values: vec![
                 (
                     "head",

@@ -159,10 +159,7 @@ fn template_error(files: &HashMap<String, PathBuf>, error: &tera::Error) -> Erro
 
 /// Reads `i18n/LANG.toml` for every language; missing strings fall back to the default
 /// language, with a warning naming each.
-fn load_strings(
-    config: &Config,
-    dir: &Path,
-) -> Result<(Strings, Vec<Warning>)> {
+fn load_strings(config: &Config, dir: &Path) -> Result<(Strings, Vec<Warning>)> {
     let mut per_lang: HashMap<String, toml::Table> = HashMap::new();
     let mut warnings = Vec::new();
     for language in &config.languages {
@@ -260,6 +257,7 @@ fn register(
     strings: Arc<HashMap<(String, String), String>>,
     links: Arc<LinkTable>,
 ) {
+    register_wrap(tera);
     let locales: Arc<HashMap<String, String>> = Arc::new(
         config
             .languages
@@ -304,6 +302,24 @@ fn register(
                 "rfc2822" => date.to_rfc2822(),
                 custom => day.format(custom).to_string(),
             })
+        },
+    );
+}
+
+/// `{{ text | wrap(width=72) }}`: word-wraps plain text (for `email.txt`), keeping
+/// no-break spaces unbroken.
+fn register_wrap(tera: &mut Tera) {
+    tera.register_filter(
+        "wrap",
+        |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let width = kwargs
+                .get::<usize>("width")?
+                .unwrap_or(crate::render::email::TEXT_WIDTH);
+            Ok(value
+                .split('\n')
+                .map(|line| crate::markdown::wrap(line, width, "", ""))
+                .collect::<Vec<_>>()
+                .join("\n"))
         },
     );
 }

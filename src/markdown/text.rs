@@ -1,0 +1,425 @@
+//! Markdown body -> plain text for the email edition's text part: readable without markup,
+//! wrapped at a fixed width, links numbered and listed with their absolute URLs.
+
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream};
+
+use super::{RenderOptions, parser_options, urls};
+
+/// Renders `body` as plain text wrapped at `width` columns. Links become `text [n]`, listed
+/// after the text as `[n] https://…`; footnotes become `(n)`, listed as notes.
+pub fn render_text(body: &str, options: &RenderOptions, width: usize) -> String {
+    let mut writer = Writer::new(options, width);
+    for event in TextMergeStream::new(Parser::new_ext(body, parser_options())) {
+        writer.feed(event);
+    }
+    writer.finish()
+}
+
+/// Wraps `text` at `width` columns after `first` (first line) / `rest` (other lines).
+/// Breaks only at ordinary spaces: no-break spaces keep French punctuation attached.
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(first);
+    let mut line_len = first.chars().count();
+    let mut empty = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = word.chars().count();
+        if !empty && line_len + 1 + len > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(rest);
+            line_len = rest.chars().count();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+            line_len += 1;
+        }
+        line.push_str(word);
+        line_len += len;
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out
+}
+
+enum Block {
+    Quote,
+    List(Option<u64>),
+    Item { marker: String, used: bool },
+}
+
+struct Writer<'o> {
+    options: &'o RenderOptions<'o>,
+    width: usize,
+    out: String,
+    inline: String,
+    blocks: Vec<Block>,
+    links: Vec<String>,
+    link_stack: Vec<(String, usize)>,
+    notes: Vec<(String, String)>,
+    in_note: Option<String>,
+    note_text: String,
+    code: Option<String>,
+    heading: Option<HeadingLevel>,
+    prev_char: Option<char>,
+    table_row: Vec<String>,
+    in_image: bool,
+}
+
+impl<'o> Writer<'o> {
+    fn new(options: &'o RenderOptions<'o>, width: usize) -> Self {
+        Writer {
+            options,
+            width,
+            out: String::new(),
+            inline: String::new(),
+            blocks: Vec::new(),
+            links: Vec::new(),
+            link_stack: Vec::new(),
+            notes: Vec::new(),
+            in_note: None,
+            note_text: String::new(),
+            code: None,
+            heading: None,
+            prev_char: None,
+            table_row: Vec::new(),
+            in_image: false,
+        }
+    }
+
+    fn feed(&mut self, event: Event) {
+        if let Some(code) = &mut self.code {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let code = self.code.take().unwrap_or_default();
+                    let indent = format!("{}    ", self.prefix(false));
+                    let block: Vec<String> = code
+                        .trim_end_matches('\n')
+                        .lines()
+                        .map(|l| format!("{indent}{l}").trim_end().to_string())
+                        .collect();
+                    self.push_block(&block.join("\n"));
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(&text),
+            Event::Code(code) => {
+                self.inline.push_str(&code);
+                self.prev_char = Some('x');
+            }
+            Event::SoftBreak | Event::HardBreak => self.inline.push(' '),
+            Event::FootnoteReference(label) => {
+                let number = match self.notes.iter().position(|(l, _)| *l == *label) {
+                    Some(i) => i + 1,
+                    None => {
+                        self.notes.push((label.to_string(), String::new()));
+                        self.notes.len()
+                    }
+                };
+                self.inline.push_str(&format!("({number})"));
+            }
+            Event::TaskListMarker(done) => self.inline.push_str(if done { "[x] " } else { "[ ] " }),
+            Event::Rule => self.push_block("----"),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.in_image {
+            self.inline.push_str(text);
+            return;
+        }
+        let verbatim = self
+            .link_stack
+            .last()
+            .is_some_and(|(url, _)| url.is_empty());
+        let text = if self.options.french && !verbatim {
+            crate::typography::french_after(text, self.prev_char)
+        } else {
+            text.to_string()
+        };
+        self.prev_char = text.chars().last();
+        self.inline.push_str(&text.replace('\n', " "));
+    }
+
+    fn start(&mut self, tag: Tag) {
+        match tag {
+            Tag::Paragraph | Tag::TableCell => self.prev_char = None,
+            Tag::Heading { level, .. } => self.heading = Some(level),
+            Tag::BlockQuote(_) => self.blocks.push(Block::Quote),
+            Tag::List(start) => self.blocks.push(Block::List(start)),
+            Tag::Item => {
+                let marker = match self.blocks.last_mut() {
+                    Some(Block::List(Some(n))) => {
+                        *n += 1;
+                        format!("{}. ", *n - 1)
+                    }
+                    _ => "- ".to_string(),
+                };
+                self.blocks.push(Block::Item {
+                    marker,
+                    used: false,
+                });
+            }
+            Tag::CodeBlock(_) => {
+                self.flush_inline();
+                self.code = Some(String::new());
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.flush_inline();
+                self.in_note = Some(label.to_string());
+                self.note_text.clear();
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                let url = self.absolute(&dest_url);
+                let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                self.link_stack.push((
+                    if autolink { String::new() } else { url },
+                    self.inline.len(),
+                ));
+            }
+            Tag::Image { dest_url, .. } => {
+                let url = self.absolute(&dest_url);
+                self.in_image = true;
+                self.inline.push('[');
+                self.link_stack.push((url, self.inline.len()));
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.flush_inline(),
+            TagEnd::Heading(level) => {
+                let title = std::mem::take(&mut self.inline);
+                let title = title.trim();
+                let rule = if level <= HeadingLevel::H2 { '=' } else { '-' };
+                let underline: String =
+                    std::iter::repeat_n(rule, title.chars().count().min(self.width)).collect();
+                self.heading = None;
+                self.push_block(&format!("{}\n{underline}", wrap(title, self.width, "", "")));
+            }
+            TagEnd::BlockQuote(_) | TagEnd::List(_) => {
+                self.flush_inline();
+                self.blocks.pop();
+            }
+            TagEnd::Item => {
+                self.flush_inline();
+                self.blocks.pop();
+            }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.inline);
+                self.table_row.push(cell.trim().to_string());
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                let row = std::mem::take(&mut self.table_row).join(" | ");
+                let prefix = self.prefix(false);
+                self.out
+                    .push_str(&wrap(&row, self.width, &prefix, &format!("{prefix}  ")));
+                self.out.push('\n');
+            }
+            TagEnd::Table => self.out.push('\n'),
+            TagEnd::FootnoteDefinition => {
+                self.flush_inline();
+                if let Some(label) = self.in_note.take() {
+                    let text = std::mem::take(&mut self.note_text);
+                    match self.notes.iter_mut().find(|(l, _)| *l == label) {
+                        Some(note) => note.1 = text,
+                        None => self.notes.push((label, text)),
+                    }
+                }
+            }
+            TagEnd::Link => {
+                if let Some((url, start)) = self.link_stack.pop() {
+                    let text = self.inline[start..].trim().to_string();
+                    if !url.is_empty() && text != url && !url.starts_with('#') {
+                        self.links.push(url);
+                        self.inline.push_str(&format!(" [{}]", self.links.len()));
+                    }
+                }
+            }
+            TagEnd::Image => {
+                self.in_image = false;
+                if let Some((url, _)) = self.link_stack.pop() {
+                    self.links.push(url);
+                    self.inline.push_str(&format!("] [{}]", self.links.len()));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn absolute(&self, dest: &str) -> String {
+        match dest.strip_prefix("@/") {
+            Some(target) => (self.options.resolve)(target).unwrap_or_default(),
+            None if dest.starts_with('#') => format!("{}{dest}", self.options.page_url),
+            None => urls::absolutize(dest, self.options.page_url, self.options.base_url),
+        }
+    }
+
+    /// The line prefix for the current nesting; `first` puts the item marker in.
+    fn prefix(&mut self, first: bool) -> String {
+        let mut prefix = String::new();
+        let last_item = self
+            .blocks
+            .iter()
+            .rposition(|b| matches!(b, Block::Item { .. }));
+        for (i, block) in self.blocks.iter_mut().enumerate() {
+            match block {
+                Block::Quote => prefix.push_str("> "),
+                Block::List(_) => {}
+                Block::Item { marker, used } => {
+                    if first && Some(i) == last_item && !*used {
+                        prefix.push_str(marker);
+                        *used = true;
+                    } else {
+                        prefix.push_str(&" ".repeat(marker.chars().count()));
+                    }
+                }
+            }
+        }
+        prefix
+    }
+
+    fn flush_inline(&mut self) {
+        let text = std::mem::take(&mut self.inline);
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let rest = self.prefix(false);
+        let first = self.prefix(true);
+        let block = wrap(text, self.width, &first, &rest);
+        self.push_block(&block);
+    }
+
+    fn push_block(&mut self, block: &str) {
+        let target = if self.in_note.is_some() {
+            &mut self.note_text
+        } else {
+            &mut self.out
+        };
+        if !target.is_empty() {
+            let tight = self.blocks.iter().any(|b| matches!(b, Block::Item { .. }));
+            target.push_str(if tight { "\n" } else { "\n\n" });
+        }
+        target.push_str(block);
+    }
+
+    fn finish(mut self) -> String {
+        self.flush_inline();
+        let mut out = self.out.trim_end().to_string();
+        if !self.notes.is_empty() {
+            out.push_str("\n\n");
+            for (i, (_, text)) in self.notes.iter().enumerate() {
+                let first = format!("({}) ", i + 1);
+                let rest = " ".repeat(first.len());
+                out.push_str(&wrap(&text.replace('\n', " "), self.width, &first, &rest));
+                out.push('\n');
+            }
+        }
+        if !self.links.is_empty() {
+            out.push_str("\n\n");
+            for (i, url) in self.links.iter().enumerate() {
+                out.push_str(&format!("[{}] {url}\n", i + 1));
+            }
+        }
+        out.trim_end().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(body: &str, french: bool) -> String {
+        let resolve = |t: &str| {
+            Ok(format!(
+                "https://g.example/fr/{}/",
+                t.trim_end_matches(".md")
+            ))
+        };
+        let options = RenderOptions {
+            french,
+            highlight: false,
+            id_prefix: "a-",
+            page_url: "https://g.example/fr/a/",
+            base_url: "https://g.example",
+            words_per_minute: 200,
+            resolve: &resolve,
+        };
+        render_text(body, &options, 72)
+    }
+
+    #[test]
+    fn links_are_numbered_and_listed() {
+        let text = text_of(
+            "Voir [ceci](@/b.md) et [cela](https://x.io/) : <https://y.io>.",
+            true,
+        );
+        assert!(
+            text.starts_with("Voir ceci [1] et cela [2]\u{a0}: https://y.io."),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("[1] https://g.example/fr/b/\n[2] https://x.io/"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn wraps_at_width_and_keeps_markup_out() {
+        let text = text_of(
+            &format!(
+                "## Titre\n\n{}\n\n- **un**\n- *deux*\n\n> cité\n",
+                "mot ".repeat(40)
+            ),
+            false,
+        );
+        assert!(text.lines().all(|l| l.chars().count() <= 72), "{text}");
+        assert!(text.starts_with("Titre\n=====\n\nmot mot"), "{text}");
+        assert!(text.contains("- un\n- deux"), "{text}");
+        assert!(text.contains("> cité"), "{text}");
+        assert!(
+            !text.contains('*') && !text.contains('#') && !text.contains('<'),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn code_blocks_are_indented_not_typeset() {
+        let text = text_of(
+            "Texte :\n\n```rust\nfn main() { println!(\"a ?\"); }\n```\n",
+            true,
+        );
+        assert!(
+            text.contains("\n    fn main() { println!(\"a ?\"); }"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn footnotes_become_notes() {
+        let text = text_of("Un fait[^1].\n\n[^1]: La source.\n", false);
+        assert!(text.starts_with("Un fait(1)."), "{text}");
+        assert!(text.ends_with("(1) La source."), "{text}");
+    }
+
+    #[test]
+    fn no_break_spaces_are_not_break_points() {
+        let wrapped = wrap("aaaa bbbb\u{a0}: cccc", 10, "", "");
+        assert_eq!(wrapped, "aaaa\nbbbb\u{a0}:\ncccc");
+    }
+}

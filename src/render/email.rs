@@ -1,0 +1,229 @@
+//! One issue in one language -> its email edition: `email.html` (theme template, 600 px
+//! tables, every CSS rule inlined with css-inline, every URL absolute, images with a width)
+//! and `email.txt` (the same issue as wrapped plain text, links listed).
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::feeds::absolute_fragments;
+use super::views::IssueView;
+use super::{Content, OutputFile, Theme};
+use crate::bodies::resolve_link;
+use crate::config::Config;
+use crate::error::{Error, Location, Result};
+use crate::markdown::{self, RenderOptions, Rendered};
+use crate::site::{Issue, Page, Site};
+
+/// Width of the email's text column: 600 px minus 24 px of padding on each side.
+pub const IMAGE_WIDTH: u32 = 552;
+/// Column at which the plain-text part wraps.
+pub const TEXT_WIDTH: usize = 72;
+
+#[derive(Serialize)]
+struct EmailArticle<'a> {
+    title: &'a str,
+    plain_title: &'a str,
+    url: String,
+    description: Option<&'a str>,
+    date: Option<String>,
+    authors: &'a [String],
+    reading_time: usize,
+    content: Value,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct OtherLanguage<'a> {
+    lang: &'a str,
+    name: &'a str,
+    url: &'a str,
+    email_url: String,
+}
+
+/// What an email template sees besides `lang`, `config` and `site`.
+pub struct EmailInput<'a> {
+    pub lang: &'a str,
+    pub issue: &'a Issue,
+    pub view: &'a IssueView,
+    /// The same issue in the other languages.
+    pub others: Vec<(&'a str, &'a IssueView)>,
+    pub shared: &'a [(&'static str, Value)],
+}
+
+fn plain_text(config: &Config, site: &Site, page: &Page) -> String {
+    let page_url = config.absolute(&page.path);
+    let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
+    let options = RenderOptions {
+        french: config.french_typography && page.lang == "fr",
+        highlight: false,
+        id_prefix: "",
+        page_url: &page_url,
+        base_url: &config.base_url,
+        words_per_minute: config.words_per_minute,
+        resolve: &resolve,
+    };
+    markdown::render_text(&page.body, &options, TEXT_WIDTH)
+}
+
+/// Renders `email.html` and `email.txt` for one issue of one language.
+pub fn email(
+    config: &Config,
+    site: &Site,
+    bodies: &[Rendered],
+    theme: &Theme,
+    input: &EmailInput,
+) -> Result<Vec<OutputFile>> {
+    let lang = input.lang;
+    let articles: Vec<EmailArticle> = input
+        .issue
+        .articles
+        .iter()
+        .map(|&id| {
+            let page = &site.pages[id];
+            let url = config.absolute(&page.path);
+            EmailArticle {
+                title: &page.title,
+                plain_title: &page.front.title,
+                description: page.description.as_deref(),
+                date: page.front.date.map(|d| d.to_rfc3339()),
+                authors: &page.front.authors,
+                reading_time: bodies[id].reading_minutes,
+                content: Value::safe_string(&absolute_fragments(&bodies[id].html, &url)),
+                text: plain_text(config, site, page),
+                url,
+            }
+        })
+        .collect();
+    let others: Vec<OtherLanguage> = input
+        .others
+        .iter()
+        .map(|(code, view)| OtherLanguage {
+            lang: code,
+            name: config.language(code).map_or(*code, |l| l.title.as_str()),
+            url: &view.url,
+            email_url: format!("{}email.html", view.url),
+        })
+        .collect();
+    let mut context = Context::new();
+    context.insert("lang", lang);
+    context.insert("config", &serde_json::json!({ "base_url": config.base_url, "default_language": config.default_language, "extra": config.extra }));
+    for (key, value) in input.shared {
+        context.insert_value(*key, value.clone());
+    }
+    context.insert("issue", input.view);
+    context.insert("articles", &articles);
+    context.insert("other_languages", &others);
+    context.insert(
+        "intro_text",
+        &input
+            .issue
+            .intro
+            .map(|i| plain_text(config, site, &site.pages[i]))
+            .unwrap_or_default(),
+    );
+    context.insert("syntax_css", &markdown::light_stylesheet());
+    context.insert("text_width", &TEXT_WIDTH);
+    let dir = input.issue.path.trim_start_matches('/');
+    let html = theme.render(
+        "email.html",
+        &context,
+        &format!("{}email.html", input.issue.path),
+    )?;
+    let html = inline_css(&html, &format!("{dir}email.html"))?;
+    let text = theme.render(
+        "email.txt",
+        &context,
+        &format!("{}email.txt", input.issue.path),
+    )?;
+    Ok(vec![
+        OutputFile {
+            path: format!("{dir}email.html"),
+            content: Content::Bytes(html.into_bytes()),
+        },
+        OutputFile {
+            path: format!("{dir}email.txt"),
+            content: Content::Bytes(text.into_bytes()),
+        },
+    ])
+}
+
+/// Moves every rule of the `<style>` blocks into `style=` attributes (at-rules such as
+/// `@media` stay in a `<style>`), drops scripts and stylesheet links, and gives images a width.
+fn inline_css(html: &str, path: &str) -> Result<String> {
+    let inliner = css_inline::CSSInliner::options()
+        .keep_style_tags(false)
+        .keep_at_rules(true)
+        .keep_link_tags(false)
+        .load_remote_stylesheets(false)
+        .resolve_css_variables(true)
+        .apply_width_attributes(true)
+        .build();
+    let inlined = inliner
+        .inline(&strip_scripts(html))
+        .map_err(|e| Error::Template {
+            location: Location::file(path),
+            message: format!("cannot inline the email's CSS: {e}"),
+        })?;
+    Ok(add_image_widths(&inlined))
+}
+
+fn strip_scripts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let Some(start) = lower.find("<script") else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..start]);
+        rest = match lower[start..].find("</script>") {
+            Some(end) => &rest[start + end + "</script>".len()..],
+            None => "",
+        };
+    }
+}
+
+/// Outlook ignores CSS widths: every `<img>` without a `width` attribute gets the column's.
+fn add_image_widths(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = rest.find("<img") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
+        let tag = &rest[start..end];
+        out.push_str(tag);
+        if !tag.contains(" width=") {
+            out.push_str(&format!(" width=\"{IMAGE_WIDTH}\""));
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_get_a_width_and_scripts_go() {
+        assert_eq!(
+            add_image_widths("<p><img src=\"a\" alt=\"x\"></p><img width=\"10\" src=\"b\">"),
+            "<p><img src=\"a\" alt=\"x\" width=\"552\"></p><img width=\"10\" src=\"b\">"
+        );
+        assert_eq!(
+            strip_scripts("a<SCRIPT>x</script>b<script src=x></script>c"),
+            "abc"
+        );
+    }
+
+    #[test]
+    fn css_is_inlined_and_media_queries_kept() {
+        let html = "<html><head><style>p { color: #111; } @media (prefers-color-scheme: dark) { p { color: #eee !important; } }</style><link rel=\"stylesheet\" href=\"x.css\"></head><body><p>Hi</p></body></html>";
+        let out = inline_css(html, "x").unwrap();
+        assert!(out.contains("<p style=\"color: #111"), "{out}");
+        assert!(out.contains("@media (prefers-color-scheme: dark)"), "{out}");
+        assert!(!out.contains("<link"), "{out}");
+    }
+}

@@ -1,0 +1,185 @@
+//! One language's newest articles -> `/LANG/atom.xml`, `/LANG/rss.xml` (theme templates,
+//! overridable) and `/LANG/feed.json` (JSON Feed 1.1, built with serde_json).
+//! Full content with every URL absolute; drafts never reach here.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::sitemap::strip_invalid_xml;
+use super::{Content, OutputFile, Theme};
+use crate::config::Config;
+use crate::error::Result;
+use crate::markdown::Rendered;
+use crate::site::{Edition, Site};
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    title: &'a str,
+    plain_title: &'a str,
+    url: String,
+    date: Option<String>,
+    updated: Option<String>,
+    description: Option<&'a str>,
+    /// HTML as plain strings: the XML templates escape them once.
+    summary: String,
+    content: String,
+    authors: &'a [String],
+    tags: &'a [String],
+    image: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Feed<'a> {
+    lang: &'a str,
+    title: String,
+    description: String,
+    url: String,
+    atom_url: String,
+    rss_url: String,
+    json_url: String,
+    updated: Option<String>,
+    entries: Vec<Entry<'a>>,
+}
+
+/// In-page links (`#note`) made absolute: a feed reader shows the HTML away from its page.
+pub fn absolute_fragments(html: &str, page_url: &str) -> String {
+    html.replace("href=\"#", &format!("href=\"{page_url}#"))
+}
+
+fn feed<'a>(
+    config: &Config,
+    site: &'a Site,
+    bodies: &[Rendered],
+    edition: &'a Edition,
+) -> Feed<'a> {
+    let lang = edition.lang.as_str();
+    let language = config.language(lang);
+    let typeset = |s: &str| {
+        if config.french_typography && lang == "fr" {
+            crate::typography::french(s)
+        } else {
+            s.to_string()
+        }
+    };
+    let entries: Vec<Entry> = edition
+        .articles
+        .iter()
+        .take(config.feed_limit)
+        .map(|&id| {
+            let page = &site.pages[id];
+            let url = config.absolute(&page.path);
+            let body = &bodies[id];
+            let summary = body.summary.clone().unwrap_or_else(|| {
+                page.description
+                    .as_deref()
+                    .map(|d| format!("<p>{}</p>", crate::markdown::escape_html(d)))
+                    .unwrap_or_default()
+            });
+            Entry {
+                title: &page.title,
+                plain_title: &page.front.title,
+                date: page.front.date.map(|d| d.to_rfc3339()),
+                updated: page
+                    .front
+                    .updated
+                    .or(page.front.date)
+                    .map(|d| d.to_rfc3339()),
+                description: page.description.as_deref(),
+                summary: absolute_fragments(&summary, &url),
+                content: absolute_fragments(&body.html, &url),
+                authors: &page.front.authors,
+                tags: &page.front.tags,
+                image: page
+                    .front
+                    .image
+                    .as_deref()
+                    .map(|i| crate::markdown::urls::absolutize(i, &url, &config.base_url)),
+                url,
+            }
+        })
+        .collect();
+    let updated = edition
+        .articles
+        .iter()
+        .filter_map(|&i| site.pages[i].front.updated.or(site.pages[i].front.date))
+        .max();
+    Feed {
+        lang,
+        title: typeset(language.map_or("", |l| l.title.as_str())),
+        description: typeset(language.map_or("", |l| l.description.as_str())),
+        url: config.absolute(&format!("/{lang}/")),
+        atom_url: config.absolute(&format!("/{lang}/atom.xml")),
+        rss_url: config.absolute(&format!("/{lang}/rss.xml")),
+        json_url: config.absolute(&format!("/{lang}/feed.json")),
+        updated: updated.map(|d| d.to_rfc3339()),
+        entries,
+    }
+}
+
+/// The three feeds of one language.
+pub fn feeds(
+    config: &Config,
+    site: &Site,
+    bodies: &[Rendered],
+    edition: &Edition,
+    theme: &Theme,
+) -> Result<Vec<OutputFile>> {
+    let feed = feed(config, site, bodies, edition);
+    let mut context = Context::new();
+    context.insert("lang", &edition.lang);
+    context.insert("feed", &feed);
+    let mut files = Vec::new();
+    for name in ["atom.xml", "rss.xml"] {
+        let path = format!("{}/{name}", edition.lang);
+        let xml = theme.render(name, &context, &format!("/{path}"))?;
+        files.push(OutputFile {
+            path,
+            content: Content::Bytes(strip_invalid_xml(xml).into_bytes()),
+        });
+    }
+    files.push(OutputFile {
+        path: format!("{}/feed.json", edition.lang),
+        content: Content::Bytes(json_feed(&feed).into_bytes()),
+    });
+    Ok(files)
+}
+
+fn json_feed(feed: &Feed) -> String {
+    use serde_json::{Value, json};
+    let items: Vec<Value> = feed
+        .entries
+        .iter()
+        .map(|e| {
+            let mut item = json!({
+                "id": e.url,
+                "url": e.url,
+                "title": e.title,
+                "content_html": e.content,
+                "summary": e.description.map_or_else(|| e.summary.clone(), str::to_string),
+                "tags": e.tags,
+                "authors": e.authors.iter().map(|a| json!({ "name": a })).collect::<Vec<_>>(),
+                "language": feed.lang,
+            });
+            if let Some(date) = &e.date {
+                item["date_published"] = json!(date);
+            }
+            if let Some(updated) = &e.updated {
+                item["date_modified"] = json!(updated);
+            }
+            if let Some(image) = &e.image {
+                item["image"] = json!(image);
+            }
+            item
+        })
+        .collect();
+    let document = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": feed.url,
+        "feed_url": feed.json_url,
+        "description": feed.description,
+        "language": feed.lang,
+        "items": items,
+    });
+    serde_json::to_string_pretty(&document).unwrap_or_default()
+}
