@@ -13,7 +13,7 @@ fn site() -> TestSite {
     let site = TestSite::fixture("bilingual");
     site.write(
         "content/news/hostile.fr.md",
-        concat!("+++\ntitle = \"Q&A <b> ]]> \\\"x\\\" 'y'\\u0001\"\ndate = 2026-11-28\nissue = 1\nweight = 3\ndescription = \"<i>d</i> & ]]>\"\n+++\nCorps <b>gras</b> et [lien](#ancre) ; fin.\n"),
+        "+++\ntitle = \"Q&A <b> ]]> \\\"x\\\" 'y'\\u0001\"\ndate = 2026-11-28\nissue = 1\nweight = 3\ndescription = \"<i>d</i> & ]]>\"\n+++\nCorps <b>gras</b> et [lien](#ancre) ; fin.\n",
     );
     site.build_ok();
     site
