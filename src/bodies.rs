@@ -4,12 +4,13 @@
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::error::{Error, Location, Result, Warning};
+use crate::error::{Error, Location, Warning};
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::site::{Page, Site};
 
-/// Renders every page's body; `result[i]` belongs to `site.pages[i]`.
-pub fn render_all(config: &Config, site: &Site) -> Result<(Vec<Rendered>, Vec<Warning>)> {
+/// Renders every page's body; `bodies[i]` belongs to `site.pages[i]`. Broken links are
+/// returned as errors beside the bodies, so a check can go on.
+pub fn render_all(config: &Config, site: &Site) -> (Vec<Rendered>, Vec<Warning>, Vec<Error>) {
     let rendered: Vec<Rendered> = site
         .pages
         .par_iter()
@@ -34,10 +35,7 @@ pub fn render_all(config: &Config, site: &Site) -> Result<(Vec<Rendered>, Vec<Wa
             });
         }
     }
-    match Error::from_many(errors) {
-        Some(e) => Err(e),
-        None => Ok((rendered, warnings)),
-    }
+    (rendered, warnings, errors)
 }
 
 fn render_page(config: &Config, site: &Site, page: &Page) -> Rendered {

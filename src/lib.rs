@@ -4,12 +4,14 @@
 //! config -> source -> frontmatter -> site -> bodies (markdown) -> render (theme) -> write.
 
 pub mod bodies;
+pub mod check;
 pub mod config;
 pub mod error;
 pub mod frontmatter;
 pub mod lang;
 pub mod markdown;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod source;
 pub mod typography;
@@ -49,6 +51,8 @@ pub struct Built {
     pub files: Vec<render::OutputFile>,
     pub pages: usize,
     pub warnings: Vec<Warning>,
+    pub site: site::Site,
+    pub bodies: Vec<markdown::Rendered>,
 }
 
 /// Loads the config, applying command-line overrides.
@@ -60,10 +64,23 @@ pub fn load_config(options: &BuildOptions) -> Result<Config> {
     Ok(config)
 }
 
-/// Runs the whole pipeline in memory.
-pub fn render_site(config: Config, drafts: bool) -> Result<Built> {
-    let sources = source::read_content(&config)?;
-    let mut warnings = sources.warnings;
+/// Errors and warnings found by a run of the pipeline.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub errors: Vec<Error>,
+    pub warnings: Vec<Warning>,
+    /// Markdown files read.
+    pub files: usize,
+}
+
+/// Runs the whole pipeline in memory, going on past errors as far as it can so that one run
+/// reports every problem. Gives the site's files only if every stage could run.
+pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let sources = source::read_content(&config);
+    diagnostics.files = sources.files.len() + sources.errors.len();
+    diagnostics.errors.extend(sources.errors);
+    diagnostics.warnings.extend(sources.warnings);
     let parsed: Vec<Result<(source::SourceFile, frontmatter::Document)>> = sources
         .files
         .into_par_iter()
@@ -73,30 +90,57 @@ pub fn render_site(config: Config, drafts: bool) -> Result<Built> {
             Ok((file, doc))
         })
         .collect();
-    let (docs, errors): (Vec<_>, Vec<_>) = parsed.into_iter().partition(Result::is_ok);
-    if let Some(e) = Error::from_many(errors.into_iter().filter_map(Result::err).collect()) {
-        return Err(e);
+    let mut docs = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok(doc) => docs.push(doc),
+            Err(e) => diagnostics.errors.push(e),
+        }
     }
-    let docs = docs.into_iter().filter_map(Result::ok).collect();
-    let (site, site_warnings) = site::assemble(&config, docs, sources.assets, drafts)?;
-    warnings.extend(site_warnings);
-    let (bodies, body_warnings) = bodies::render_all(&config, &site)?;
-    warnings.extend(body_warnings);
+    let (site, warnings, errors) = site::assemble(&config, docs, sources.assets, drafts);
+    diagnostics.warnings.extend(warnings);
+    diagnostics.errors.extend(errors);
+    let (bodies, warnings, errors) = bodies::render_all(&config, &site);
+    diagnostics.warnings.extend(warnings);
+    diagnostics.errors.extend(errors);
     let links = site
         .pages
         .iter()
         .map(|p| ((p.lang.clone(), p.key.clone()), config.absolute(&p.path)))
         .collect();
-    let (theme, theme_warnings) = render::Theme::load(&config, links)?;
-    warnings.extend(theme_warnings);
-    let files = render::render_site(&config, &site, &bodies, &theme)?;
-    warnings.sort();
-    Ok(Built {
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+    let files = render::Theme::load(&config, links).and_then(|(theme, warnings)| {
+        diagnostics.warnings.extend(warnings);
+        render::render_site(&config, &site, &bodies, &theme)
+    });
+    let files = match files {
+        Ok(files) => files,
+        Err(e) => {
+            diagnostics.errors.push(e);
+            return (None, diagnostics);
+        }
+    };
+    diagnostics.warnings.sort();
+    diagnostics.warnings.dedup();
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let built = Built {
         config,
         files,
-        warnings,
-    })
+        pages,
+        warnings: diagnostics.warnings.clone(),
+        site,
+        bodies,
+    };
+    (Some(built), diagnostics)
+}
+
+/// Runs the whole pipeline in memory; any error fails it.
+pub fn render_site(config: Config, drafts: bool) -> Result<Built> {
+    let (built, diagnostics) = analyse(config, drafts);
+    match (Error::from_many(diagnostics.errors), built) {
+        (Some(e), _) => Err(e),
+        (None, Some(built)) => Ok(built),
+        (None, None) => Err(Error::Many(Vec::new())),
+    }
 }
 
 /// `gazette build`: renders the site and replaces the output folder with it.

@@ -7,6 +7,10 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod report;
+
+use report::Reporter;
+
 #[derive(Parser)]
 #[command(
     name = "gazette",
@@ -38,6 +42,26 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check the site without writing anything: every error and warning at once.
+    Check {
+        /// The site's folder (where config.toml is).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check pages marked draft = true too.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Write a new article in every language (draft, dated today): `gazette new articles/my-title`.
+    New {
+        /// SECTION/NAME, e.g. articles/numero-special (NAME alone makes a standalone page).
+        target: String,
+        /// The title (default: from NAME).
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's folder (where config.toml is).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -59,15 +83,22 @@ fn main() -> ExitCode {
             };
             build(&options)
         }
+        Command::Check { root, drafts } => check(&root, drafts),
+        Command::New {
+            target,
+            title,
+            root,
+        } => new(&root, &target, title.as_deref()),
     }
 }
 
 fn build(options: &gazette::BuildOptions) -> ExitCode {
     let started = Instant::now();
+    let reporter = Reporter::new(&options.root);
     match gazette::build(options) {
         Ok(report) => {
             for warning in &report.warnings {
-                eprintln!("{warning}");
+                reporter.warning(warning);
             }
             eprintln!(
                 "built {} pages ({} files) into {} in {} ms",
@@ -79,20 +110,71 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            report_error(&error);
+            reporter.error(&error);
+            let count = error.flatten().len();
+            eprintln!(
+                "{count} error{}: the build failed and output/ was left as it was",
+                if count == 1 { "" } else { "s" }
+            );
             ExitCode::from(1)
         }
     }
 }
 
-fn report_error(error: &gazette::Error) {
-    let all = error.flatten();
-    for e in &all {
-        eprintln!("{e}");
+fn check(root: &std::path::Path, drafts: bool) -> ExitCode {
+    let reporter = Reporter::new(root);
+    let options = gazette::BuildOptions {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let config = match gazette::load_config(&options) {
+        Ok(config) => config,
+        Err(error) => {
+            reporter.error(&error);
+            eprintln!("1 error, 0 warnings in 0 files");
+            return ExitCode::from(1);
+        }
+    };
+    let diagnostics = gazette::check::check(config, drafts);
+    for error in &diagnostics.errors {
+        reporter.error(error);
     }
-    if all.len() > 1 {
-        eprintln!("{} errors; nothing was written", all.len());
+    for warning in &diagnostics.warnings {
+        reporter.warning(warning);
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "{}, {} in {}",
+        plural(diagnostics.errors.len(), "error"),
+        plural(diagnostics.warnings.len(), "warning"),
+        plural(diagnostics.files, "file")
+    );
+    if diagnostics.errors.is_empty() {
+        ExitCode::SUCCESS
     } else {
-        eprintln!("the build failed; nothing was written");
+        ExitCode::from(1)
+    }
+}
+
+fn new(root: &std::path::Path, target: &str, title: Option<&str>) -> ExitCode {
+    let reporter = Reporter::new(root);
+    let options = gazette::BuildOptions {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let today = chrono::Local::now().date_naive();
+    let result = gazette::load_config(&options)
+        .and_then(|config| gazette::scaffold::new_article(&config, target, title, today));
+    match result {
+        Ok(paths) => {
+            for path in paths {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            reporter.error(&error);
+            ExitCode::from(1)
+        }
     }
 }

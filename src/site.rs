@@ -138,7 +138,7 @@ pub fn assemble(
     docs: Vec<(SourceFile, Document)>,
     assets: Vec<Asset>,
     include_drafts: bool,
-) -> Result<(Site, Vec<Warning>)> {
+) -> (Site, Vec<Warning>, Vec<Error>) {
     let mut errors = Vec::new();
     let mut pages = Vec::new();
     for (file, doc) in docs {
@@ -151,11 +151,8 @@ pub fn assemble(
         }
     }
     pages.sort_by(|a, b| a.source.cmp(&b.source));
-    check_unique_urls(&pages, &mut errors);
+    let pages = without_duplicate_urls(pages, &mut errors);
     let translations = pair_translations(&pages, &mut errors);
-    if let Some(e) = Error::from_many(errors) {
-        return Err(e);
-    }
     let by_key = pages
         .iter()
         .enumerate()
@@ -164,8 +161,8 @@ pub fn assemble(
     let editions = config
         .languages
         .iter()
-        .map(|l| edition(&l.code, &pages))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|l| edition(&l.code, &pages, &mut errors))
+        .collect();
     let warnings = missing_translations(config, &pages, &translations);
     let assets = assets
         .into_iter()
@@ -182,7 +179,7 @@ pub fn assemble(
         by_key,
         assets,
     };
-    Ok((site, warnings))
+    (site, warnings, errors)
 }
 
 /// URL path of a section folder: each segment slugified (`Mes notes` -> `mes-notes`).
@@ -263,16 +260,22 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
     })
 }
 
-/// Two pages at one URL (equal ignoring case, as on case-insensitive hosts) is an error.
-fn check_unique_urls(pages: &[Page], errors: &mut Vec<Error>) {
+/// Two pages at one URL (equal ignoring case, as on case-insensitive hosts) is an error;
+/// the second one is left out so the rest of the site can still be checked.
+fn without_duplicate_urls(pages: Vec<Page>, errors: &mut Vec<Error>) -> Vec<Page> {
+    let sections: HashMap<String, String> = pages
+        .iter()
+        .filter_map(|page| match &page.kind {
+            PageKind::Article { section } => Some((
+                section_path(&page.lang, section).to_lowercase(),
+                section.clone(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut kept: Vec<Page> = Vec::with_capacity(pages.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut sections: HashMap<String, &str> = HashMap::new();
     for page in pages {
-        if let PageKind::Article { section } = &page.kind {
-            sections.insert(section_path(&page.lang, section).to_lowercase(), section);
-        }
-    }
-    for (i, page) in pages.iter().enumerate() {
         let url = page.path.to_lowercase();
         if let Some(&first) = seen.get(&url) {
             errors.push(Error::DuplicateUrl {
@@ -280,7 +283,7 @@ fn check_unique_urls(pages: &[Page], errors: &mut Vec<Error>) {
                 message: format!(
                     "{} is also the URL of {}: give one of them another slug",
                     page.path,
-                    pages[first].source.display()
+                    kept[first].source.display()
                 ),
             });
             continue;
@@ -297,8 +300,10 @@ fn check_unique_urls(pages: &[Page], errors: &mut Vec<Error>) {
                 continue;
             }
         }
-        seen.insert(url, i);
+        seen.insert(url, kept.len());
+        kept.push(page);
     }
+    kept
 }
 
 fn pair_translations(pages: &[Page], errors: &mut Vec<Error>) -> HashMap<String, Vec<usize>> {
@@ -368,7 +373,7 @@ fn newest_first(pages: &[Page], ids: &mut [usize]) {
     });
 }
 
-fn edition(lang: &str, pages: &[Page]) -> Result<Edition> {
+fn edition(lang: &str, pages: &[Page], errors: &mut Vec<Error>) -> Edition {
     let in_lang: Vec<usize> = (0..pages.len())
         .filter(|&i| pages[i].lang == lang)
         .collect();
@@ -401,12 +406,13 @@ fn edition(lang: &str, pages: &[Page]) -> Result<Edition> {
         for name in &page.front.tags {
             let slug = slug::slugify(name);
             if slug.is_empty() {
-                return Err(Error::FrontMatter {
+                errors.push(Error::FrontMatter {
                     location: Location::file(&page.source),
                     message: format!(
                         "the tag \"{name}\" has no letters or digits to make a URL from"
                     ),
                 });
+                continue;
             }
             let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
                 name: name.clone(),
@@ -462,7 +468,7 @@ fn edition(lang: &str, pages: &[Page]) -> Result<Edition> {
     });
     let mut tags: Vec<Tag> = tags.into_values().collect();
     tags.sort_by_key(|t| t.name.to_lowercase());
-    Ok(Edition {
+    Edition {
         lang: lang.to_string(),
         home: find(&PageKind::Home),
         articles,
@@ -470,7 +476,7 @@ fn edition(lang: &str, pages: &[Page]) -> Result<Edition> {
         sections: sections.into_values().collect(),
         tags,
         issues: issues.into_values().rev().collect(),
-    })
+    }
 }
 
 fn issue_entry<'a>(

@@ -59,16 +59,18 @@ pub struct Sources {
     pub files: Vec<SourceFile>,
     pub assets: Vec<Asset>,
     pub warnings: Vec<crate::error::Warning>,
+    /// Files that could not be read; the others are still here.
+    pub errors: Vec<Error>,
 }
 
 /// Files larger than this are refused: they are not articles, and would stall the build.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Reads every file under content/.
-pub fn read_content(config: &Config) -> Result<Sources> {
+/// Reads every file under content/. Files that cannot be read are in `errors`.
+pub fn read_content(config: &Config) -> Sources {
     let content = config.content_dir();
     if !content.is_dir() {
-        return Ok(Sources::default());
+        return Sources::default();
     }
     let (markdown, others, mut errors) = walk(&config.root, &content);
     let bundles: Vec<String> = markdown.iter().filter_map(|rel| bundle_of(rel)).collect();
@@ -102,10 +104,8 @@ pub fn read_content(config: &Config) -> Result<Sources> {
             }),
         }
     }
-    match Error::from_many(errors) {
-        Some(e) => Err(e),
-        None => Ok(sources),
-    }
+    sources.errors = errors;
+    sources
 }
 
 /// Lists content/ relative paths (with `/`): Markdown files, other files, and walk errors.
