@@ -80,19 +80,23 @@ pub fn resolve_link(
     };
     let wanted = explicit.unwrap_or(lang);
     let lookup = |l: &str| site.by_key.get(&(l.to_string(), stem.to_string())).copied();
-    let page = lookup(wanted)
-        .or_else(|| {
-            explicit
-                .is_none()
-                .then(|| lookup(&config.default_language))
-                .flatten()
-        })
-        .or_else(|| {
-            config
-                .language_codes()
-                .find_map(|l| lookup(l).filter(|_| explicit.is_none()))
-        })
+    // The file named, in the wanted language; else its translation in that language (names
+    // may differ: translation_key); else the file itself in whatever language it exists.
+    let any_version = lookup(wanted).or_else(|| {
+        std::iter::once(config.default_language.as_str())
+            .chain(config.language_codes())
+            .find_map(lookup)
+    });
+    let any_version = any_version
+        .filter(|&p| explicit.is_none() || site.pages[p].lang == wanted)
         .ok_or_else(not_found)?;
+    let page = if site.pages[any_version].lang == wanted {
+        any_version
+    } else {
+        site.translations_of(any_version)
+            .find(|&t| site.pages[t].lang == wanted)
+            .unwrap_or(any_version)
+    };
     Ok(format!(
         "{}{anchor}",
         config.absolute(&site.pages[page].path)

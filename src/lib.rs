@@ -59,6 +59,14 @@ pub struct Built {
 pub fn load_config(options: &BuildOptions) -> Result<Config> {
     let mut config = Config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(Error::Config {
+                location: error::Location::file("--base-url"),
+                message: format!(
+                    "\"{base_url}\" must be an absolute http(s) URL, e.g. https://preview.example"
+                ),
+            });
+        }
         config.base_url = base_url.trim_end_matches('/').to_string();
     }
     Ok(config)

@@ -206,11 +206,19 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
     }
     let (kind, path) = match file.kind {
         SourceKind::Article { section } => {
+            if section_path(&lang, &section) == format!("/{lang}/tags/") {
+                return Err(Error::DuplicateUrl {
+                    location: Location::file(&file.path),
+                    message: "a section named tags would share its URL with the tag pages \
+                              (/LANG/tags/): rename the folder"
+                        .into(),
+                });
+            }
             let path = format!("{}{slug}/", section_path(&lang, &section));
             (PageKind::Article { section }, path)
         }
         SourceKind::Page => {
-            if ["tags", "issues", "page"].contains(&slug.as_str()) {
+            if ["tags", "issues"].contains(&slug.as_str()) {
                 return Err(Error::DuplicateUrl {
                     location: Location::file(&file.path),
                     message: format!(

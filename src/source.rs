@@ -154,7 +154,14 @@ fn walk(root: &Path, content: &Path) -> (Vec<String>, Vec<String>, Vec<Error>) {
 
 /// Hidden files and editors' temporary files are never content.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
+    name.starts_with('.') || is_editor_temp(name)
+}
+
+/// Files editors write beside the real one while saving (and version-control folders):
+/// never published, even from static/, where other dotfiles (`.well-known/`) are.
+pub fn is_editor_temp(name: &str) -> bool {
+    name == ".git"
+        || name == ".DS_Store"
         || name.ends_with('~')
         || name.starts_with('#')
         || name.ends_with(".swp")
@@ -176,7 +183,14 @@ fn read_markdown(config: &Config, rel: &str) -> Result<SourceFile> {
     let path = Path::new("content").join(rel);
     let full = config.content_dir().join(rel);
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
-    let (stem, suffix) = lang::split_suffix(file).unwrap_or((file, None));
+    let (stem, suffix) = match lang::split_suffix(file) {
+        // `notes.old.md`: a three-letter suffix is a language only if the site has it.
+        Some((_, Some(code))) if code.len() == 3 && config.language(code).is_none() => {
+            (file.strip_suffix(".md").unwrap_or(file), None)
+        }
+        Some(split) => split,
+        None => (file, None),
+    };
     let lang = match suffix {
         None => config.default_language.clone(),
         Some(code) if config.language(code).is_some() => code.to_string(),

@@ -197,17 +197,29 @@ fn swap(output: &Path, staging: &Path, parent: &Path, name: &str) -> Result<()> 
         })
         .map(|e| e.path())
         .collect();
-    for path in &kept {
-        if let Some(file_name) = path.file_name() {
-            let target = staging.join(file_name);
-            let _ = fs::remove_dir_all(&target).or_else(|_| fs::remove_file(&target));
-            fs::rename(path, &target).map_err(|e| Error::io(path, e))?;
+    let mut moved = Vec::new();
+    let result = (|| {
+        for path in &kept {
+            if let Some(file_name) = path.file_name() {
+                let target = staging.join(file_name);
+                let _ = fs::remove_dir_all(&target).or_else(|_| fs::remove_file(&target));
+                fs::rename(path, &target).map_err(|e| Error::io(path, e))?;
+                moved.push((path.clone(), target));
+            }
         }
-    }
-    fs::rename(output, &old).map_err(|e| Error::io(output, e))?;
-    if let Err(e) = fs::rename(staging, output) {
-        let _ = fs::rename(&old, output);
-        return Err(Error::io(output, e));
+        fs::rename(output, &old).map_err(|e| Error::io(output, e))?;
+        if let Err(e) = fs::rename(staging, output) {
+            let _ = fs::rename(&old, output);
+            return Err(Error::io(output, e));
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        // Give the old output its dotfiles back before the staging folder is deleted.
+        for (original, staged) in moved {
+            let _ = fs::rename(staged, original);
+        }
+        return Err(e);
     }
     let _ = fs::remove_dir_all(&old);
     Ok(())

@@ -64,6 +64,7 @@ fn feed<'a>(
     let entries: Vec<Entry> = edition
         .articles
         .iter()
+        .filter(|&&id| !site.pages[id].front.draft)
         .take(config.feed_limit)
         .map(|&id| {
             let page = &site.pages[id];

@@ -3,7 +3,7 @@
 //! Rendering is a function from data to bytes: `build` writes them, `serve` holds them.
 
 pub(crate) mod email;
-mod feeds;
+pub(crate) mod feeds;
 mod plan;
 mod sitemap;
 pub mod theme;
@@ -310,7 +310,7 @@ fn copies(config: &Config, site: &Site) -> Vec<OutputFile> {
         config.theme_dir().join("static"),
         config.root.join("static"),
     ] {
-        for (name, path) in theme::list_files(&dir) {
+        for (name, path) in theme::list_static_files(&dir) {
             by_path.insert(name, path);
         }
     }

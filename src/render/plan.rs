@@ -26,6 +26,8 @@ pub struct Job {
     pub values: Vec<(&'static str, Value)>,
     /// When the page last changed (for the sitemap): its date, or its newest article's.
     pub lastmod: Option<DateTime<FixedOffset>>,
+    /// False for drafts (built with --drafts): they stay out of the sitemap.
+    pub listed: bool,
 }
 
 /// Values every page of a language sees: the site's name, navigation, latest issue.
@@ -214,6 +216,7 @@ pub fn plan(
             template: "root.html".into(),
             translations: no_translations(),
             lastmod: None,
+            listed: true,
             values: vec![
                 ("head", default_head(config)),
                 ("languages", languages_view(config)),
@@ -226,6 +229,7 @@ pub fn plan(
             template: "404.html".into(),
             translations: no_translations(),
             lastmod: None,
+            listed: true,
             values: vec![
                 ("head", default_head(config)),
                 ("languages", languages_view(config)),
@@ -307,6 +311,7 @@ fn plan_documents(
                 .unwrap_or_else(|| default_template.to_string()),
             translations: Value::from_serializable(&views::translations(config, site, id)),
             lastmod: page.front.updated.or(page.front.date),
+            listed: !page.front.draft,
             values: vec![
                 (
                     "head",
@@ -374,11 +379,12 @@ fn plan_home(
         template: "index.html".into(),
         translations: no_translations(),
         lastmod: newest(site, &edition.articles),
+        listed: true,
         values: vec![
             (
                 "head",
                 head(
-                    &language.title,
+                    &typeset(config, lang, &language.title),
                     &language.title,
                     &language.description,
                     None,
@@ -475,6 +481,7 @@ fn plan_sections(
                 template: "section.html".into(),
                 translations: no_translations(),
                 lastmod: newest(site, &section.articles),
+                listed: true,
                 values: vec![
                     (
                         "head",
@@ -511,6 +518,7 @@ fn plan_tags(
         template: "tags.html".into(),
         translations: no_translations(),
         lastmod: newest(site, &edition.articles),
+        listed: true,
         values: vec![
             ("head", head(&tags_title, &tags_title, "", None, "website")),
             ("tags", Value::from(tags.clone())),
@@ -524,6 +532,7 @@ fn plan_tags(
                 template: "tag.html".into(),
                 translations: no_translations(),
                 lastmod: newest(site, &tag.articles),
+                listed: true,
                 values: vec![
                     (
                         "head",
@@ -567,6 +576,7 @@ fn plan_issues(
         template: "issues.html".into(),
         translations: no_translations(),
         lastmod: newest(site, &edition.articles),
+        listed: true,
         values: vec![
             (
                 "head",
@@ -593,10 +603,13 @@ fn plan_issues(
             route: Some(format!("issue:{}", issue.number)),
             template: "issue.html".into(),
             translations: no_translations(),
-            lastmod: edition
-                .issues
-                .get(i)
-                .and_then(|issue| newest(site, &issue.articles)),
+            lastmod: edition.issues.get(i).and_then(|issue| {
+                let intro = issue
+                    .intro
+                    .and_then(|p| site.pages[p].front.updated.or(site.pages[p].front.date));
+                newest(site, &issue.articles).max(intro)
+            }),
+            listed: true,
             values: vec![
                 (
                     "head",

@@ -13,7 +13,7 @@ pub fn sitemap(config: &Config, jobs: &[Job], routes: &HashMap<&str, Vec<(&str, 
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    for job in jobs.iter().filter(|j| j.path != "/404.html") {
+    for job in jobs.iter().filter(|j| j.listed && j.path != "/404.html") {
         let _ = write!(
             xml,
             "  <url>\n    <loc>{}</loc>\n",

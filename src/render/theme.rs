@@ -99,8 +99,18 @@ impl Theme {
     }
 }
 
-/// Files under `dir`, as (name relative to `dir` with `/`, path), editors' temp files left out.
+/// Files under `dir`, as (name relative to `dir` with `/`, path), hidden and editors' temp
+/// files left out.
 pub fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    list_files_where(dir, is_ignored)
+}
+
+/// Like `list_files`, keeping dotfiles: static/ may hold `.well-known/` or `.nojekyll`.
+pub fn list_static_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    list_files_where(dir, crate::source::is_editor_temp)
+}
+
+fn list_files_where(dir: &Path, ignored: fn(&str) -> bool) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -108,7 +118,7 @@ pub fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+        .filter_entry(move |e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()))
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
@@ -300,7 +310,10 @@ fn register(
                 "iso" => day.format("%Y-%m-%d").to_string(),
                 "rfc3339" => date.to_rfc3339(),
                 "rfc2822" => date.to_rfc2822(),
-                custom => day.format(custom).to_string(),
+                custom => {
+                    let locale = chrono::Locale::try_from(locale).unwrap_or(chrono::Locale::en_US);
+                    day.format_localized(custom, locale).to_string()
+                }
             })
         },
     );

@@ -102,7 +102,13 @@ pub fn page_view(
         draft: page.front.draft,
         word_count: body.words,
         reading_time: body.reading_minutes,
-        summary: body.summary.as_deref().map(Value::safe_string),
+        // A summary is shown on other pages: its in-page links (footnotes) must lead here.
+        summary: body.summary.as_deref().map(|s| {
+            Value::safe_string(&super::feeds::absolute_fragments(
+                s,
+                &config.absolute(&page.path),
+            ))
+        }),
         content: full.then(|| Value::safe_string(&body.html)),
         toc: full.then_some(body.toc.as_slice()),
         translations: translations(config, site, id),

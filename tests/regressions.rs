@@ -1,0 +1,157 @@
+//! Regression tests, one per bug found, named after the bug.
+
+mod common;
+
+use common::*;
+
+const BASE: &str = "https://example.org/gazette";
+
+#[test]
+fn at_link_to_a_file_named_in_another_language_leads_to_its_translation() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/cats.en.md",
+        &article("Cats", "", "See [the cat](@/news/chat.md)."),
+    );
+    site.build_ok();
+    let html = site.html("en/news/cats/index.html");
+    assert_eq!(
+        attr(&html, ".prose a", "href").as_deref(),
+        Some(&*format!("{BASE}/en/news/the-cat/"))
+    );
+}
+
+#[test]
+fn base_url_flag_must_be_absolute() {
+    let site = TestSite::fixture("bilingual");
+    let mut options = site.options();
+    options.base_url = Some("example.com".into());
+    let error = gazette::build(&options).expect_err("a relative base URL breaks every link");
+    assert!(
+        error
+            .to_string()
+            .starts_with("--base-url: \"example.com\" must be an absolute http(s) URL"),
+        "{error}"
+    );
+}
+
+#[test]
+fn dotfiles_in_static_are_published_but_editor_files_are_not() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "static/.well-known/security.txt",
+        "Contact: mailto:x@example.org",
+    );
+    site.write("static/.nojekyll", "");
+    site.write("static/notes.txt.swp", "swap");
+    site.write("static/draft.css~", "backup");
+    site.build_ok();
+    assert!(site.exists(".well-known/security.txt"));
+    assert!(site.exists(".nojekyll"));
+    assert!(!site.exists("notes.txt.swp"));
+    assert!(!site.exists("draft.css~"));
+}
+
+#[test]
+fn a_section_named_tags_is_refused_at_its_source() {
+    let site = TestSite::fixture("bilingual");
+    site.write("content/tags/x.fr.md", &article("X", "", ""));
+    let error = site.build().expect_err("clashes with the tag pages");
+    assert!(
+        error
+            .to_string()
+            .contains("content/tags/x.fr.md: a section named tags"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_three_letter_suffix_that_is_not_a_language_is_part_of_the_name() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/notes.old.md",
+        &article("Vieilles notes", "", ""),
+    );
+    site.build_ok();
+    assert!(site.exists("fr/news/notes-old/index.html"));
+    site.write("content/news/x.de.md", &article("X", "", ""));
+    assert!(
+        site.build().is_err(),
+        "a two-letter suffix is still a language, and de is not configured"
+    );
+}
+
+#[test]
+fn french_home_title_is_typeset_once_in_the_title_element() {
+    let site = TestSite::new();
+    site.write(
+        "config.toml",
+        &MINIMAL_CONFIG.replace(
+            "title = \"La Gazette\"",
+            "title = \"La Gazette : l'essai !\"",
+        ),
+    );
+    site.build_ok();
+    let title = text(&site.html("fr/index.html"), "title");
+    assert_eq!(title, "La Gazette\u{a0}: l’essai\u{202f}!");
+}
+
+#[test]
+fn footnote_links_in_summaries_lead_to_the_article() {
+    let site = TestSite::new();
+    site.write(
+        "content/notes/a.fr.md",
+        &article(
+            "A",
+            "",
+            "Un fait[^1].\n\n<!-- more -->\n\nSuite.\n\n[^1]: Source.",
+        ),
+    );
+    site.build_ok();
+    let list = site.html("fr/notes/index.html");
+    assert_eq!(
+        attr(&list, ".card-summary a", "href").as_deref(),
+        Some("https://example.org/fr/notes/a/#a-fn-1")
+    );
+}
+
+#[test]
+fn drafts_built_with_the_flag_stay_out_of_feeds_and_sitemap() {
+    let site = TestSite::fixture("bilingual");
+    let mut options = site.options();
+    options.drafts = true;
+    gazette::build(&options).expect("build with drafts");
+    assert!(
+        site.exists("fr/news/brouillon/index.html"),
+        "the draft is previewable"
+    );
+    assert!(!site.read("fr/atom.xml").contains("brouillon"));
+    assert!(!site.read("fr/rss.xml").contains("brouillon"));
+    assert!(!site.read("sitemap.xml").contains("brouillon"));
+}
+
+#[test]
+fn issue_lastmod_in_the_sitemap_counts_the_intro_date() {
+    let site = TestSite::fixture("bilingual");
+    site.build_ok();
+    let xml = site.read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let issue = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("url"))
+        .find(|n| {
+            n.children().any(|c| {
+                c.has_tag_name("loc") && c.text() == Some(&*format!("{BASE}/fr/issues/1/"))
+            })
+        })
+        .expect("issue 1 is listed");
+    let lastmod = issue
+        .children()
+        .find(|c| c.has_tag_name("lastmod"))
+        .and_then(|c| c.text());
+    assert_eq!(
+        lastmod,
+        Some("2026-12-02"),
+        "the intro is dated after the articles"
+    );
+}
