@@ -85,7 +85,9 @@ pub struct Diagnostics {
 /// reports every problem. Gives the site's files only if every stage could run.
 pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
+    let mut clock = Stopwatch::new();
     let sources = source::read_content(&config);
+    clock.lap("read");
     diagnostics.files = sources.files.len() + sources.errors.len();
     diagnostics.errors.extend(sources.errors);
     diagnostics.warnings.extend(sources.warnings);
@@ -105,10 +107,13 @@ pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
             Err(e) => diagnostics.errors.push(e),
         }
     }
+    clock.lap("front matter");
     let (site, warnings, errors) = site::assemble(&config, docs, sources.assets, drafts);
+    clock.lap("assemble");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
     let (bodies, warnings, errors) = bodies::render_all(&config, &site);
+    clock.lap("markdown");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
     let links = site
@@ -120,6 +125,7 @@ pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
         diagnostics.warnings.extend(warnings);
         render::render_site(&config, &site, &bodies, &theme)
     });
+    clock.lap("templates");
     let files = match files {
         Ok(files) => files,
         Err(e) => {
@@ -141,6 +147,29 @@ pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
     (Some(built), diagnostics)
 }
 
+/// Prints how long each stage took when `GAZETTE_TIMINGS` is set (for profiling).
+struct Stopwatch {
+    last: Option<std::time::Instant>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch {
+            last: std::env::var_os("GAZETTE_TIMINGS").map(|_| std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            eprintln!(
+                "timing: {stage:<14} {:>7.1} ms",
+                last.elapsed().as_secs_f64() * 1000.0
+            );
+            self.last = Some(std::time::Instant::now());
+        }
+    }
+}
+
 /// Runs the whole pipeline in memory; any error fails it.
 pub fn render_site(config: Config, drafts: bool) -> Result<Built> {
     let (built, diagnostics) = analyse(config, drafts);
@@ -160,7 +189,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .unwrap_or_else(|| options.root.join("output"));
     write::check_output_dir(&options.root, &output, options.force)?;
     let built = render_site(config, options.drafts)?;
+    let mut clock = Stopwatch::new();
     let files = write::write_site(&output, &built.files)?;
+    clock.lap("write");
     Ok(BuildReport {
         output,
         pages: built.pages,

@@ -76,7 +76,15 @@ pub fn render_site(
         .map(|id| views::page_view(config, site, bodies, id, false))
         .collect();
     let shared = plan::SharedViews::new(config, site, bodies, &summaries, theme);
+    let started = std::time::Instant::now();
     let jobs = plan::plan(config, site, bodies, &summaries, theme, &shared);
+    let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
+    if timing {
+        eprintln!(
+            "timing:   plan         {:>7.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     let routes = route_table(&jobs);
     let global = global_context(config);
     let pages: Vec<Result<OutputFile>> = jobs
@@ -98,7 +106,19 @@ pub fn render_site(
         path: "sitemap.xml".into(),
         content: Content::Bytes(sitemap::sitemap(config, &jobs, &routes).into_bytes()),
     });
+    if timing {
+        eprintln!(
+            "timing:   pages        {:>7.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     files.extend(newsletter_files(config, site, bodies, theme, &shared)?);
+    if timing {
+        eprintln!(
+            "timing:   newsletter   {:>7.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     files.extend(copies(config, site));
     files.push(OutputFile {
         path: "robots.txt".into(),
