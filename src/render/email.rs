@@ -5,14 +5,14 @@
 use serde::Serialize;
 use tera::{Context, Value};
 
+use super::Inputs;
 use super::feeds::absolute_fragments;
-use super::views::IssueView;
-use super::{Content, OutputFile, Theme};
+use super::plan::SitePlan;
 use crate::bodies::resolve_link;
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
-use crate::markdown::{self, RenderOptions, Rendered};
-use crate::site::{Issue, Page, Site};
+use crate::markdown::{self, RenderOptions};
+use crate::site::{Page, Site};
 
 /// Width of the email's text column: 600 px minus 24 px of padding on each side.
 pub const IMAGE_WIDTH: u32 = 552;
@@ -40,16 +40,6 @@ struct OtherLanguage<'a> {
     email_url: String,
 }
 
-/// What an email template sees besides `lang`, `config` and `site`.
-pub struct EmailInput<'a> {
-    pub lang: &'a str,
-    pub issue: &'a Issue,
-    pub view: &'a IssueView,
-    /// The same issue in the other languages.
-    pub others: Vec<(&'a str, &'a IssueView)>,
-    pub shared: &'a [(&'static str, Value)],
-}
-
 fn plain_text(config: &Config, site: &Site, page: &Page) -> String {
     let page_url = config.absolute(&page.path);
     let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
@@ -65,17 +55,24 @@ fn plain_text(config: &Config, site: &Site, page: &Page) -> String {
     markdown::render_text(&page.body, &options, TEXT_WIDTH)
 }
 
-/// Renders `email.html` and `email.txt` for one issue of one language.
+/// The email edition of issue `issue` of edition `edition`: (`email.html`, `email.txt`).
 pub fn email(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    theme: &Theme,
-    input: &EmailInput,
-) -> Result<Vec<OutputFile>> {
-    let lang = input.lang;
-    let articles: Vec<EmailArticle> = input
-        .issue
+    inputs: &Inputs,
+    plan: &SitePlan,
+    edition: usize,
+    issue: usize,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let Inputs {
+        config,
+        site,
+        bodies,
+        theme,
+    } = *inputs;
+    let lang = site.editions[edition].lang.as_str();
+    let issue_data = &site.editions[edition].issues[issue];
+    let view = plan.issue_view(inputs, edition, issue);
+    let others = plan.other_issues(inputs, edition, issue_data.number);
+    let articles: Vec<EmailArticle> = issue_data
         .articles
         .iter()
         .map(|&id| {
@@ -94,57 +91,50 @@ pub fn email(
             }
         })
         .collect();
-    let others: Vec<OtherLanguage> = input
-        .others
+    let others: Vec<OtherLanguage> = others
         .iter()
         .map(|(code, view)| OtherLanguage {
             lang: code,
-            name: config.language(code).map_or(*code, |l| l.title.as_str()),
+            name: config
+                .language(code)
+                .map_or(code.as_str(), |l| l.title.as_str()),
             url: &view.url,
             email_url: format!("{}email.html", view.url),
         })
         .collect();
     let mut context = Context::new();
     context.insert("lang", lang);
-    context.insert("config", &serde_json::json!({ "base_url": config.base_url, "default_language": config.default_language, "extra": config.extra }));
-    for (key, value) in input.shared {
-        context.insert_value(*key, value.clone());
+    context.insert_value("config", super::pages::config_value(config));
+    if let Some(values) = plan.shared.get(lang) {
+        for (key, value) in values {
+            context.insert_value(*key, value.clone());
+        }
     }
-    context.insert("issue", input.view);
+    context.insert("issue", &view);
     context.insert("articles", &articles);
     context.insert("other_languages", &others);
     context.insert(
         "intro_text",
-        &input
-            .issue
+        &issue_data
             .intro
             .map(|i| plain_text(config, site, &site.pages[i]))
             .unwrap_or_default(),
     );
     context.insert("syntax_css", &markdown::light_stylesheet());
     context.insert("text_width", &TEXT_WIDTH);
-    let dir = input.issue.path.trim_start_matches('/');
+    let dir = issue_data.path.trim_start_matches('/');
     let html = theme.render(
         "email.html",
         &context,
-        &format!("{}email.html", input.issue.path),
+        &format!("{}email.html", issue_data.path),
     )?;
     let html = inline_css(&html, &format!("{dir}email.html"))?;
     let text = theme.render(
         "email.txt",
         &context,
-        &format!("{}email.txt", input.issue.path),
+        &format!("{}email.txt", issue_data.path),
     )?;
-    Ok(vec![
-        OutputFile {
-            path: format!("{dir}email.html"),
-            content: Content::Bytes(html.into_bytes()),
-        },
-        OutputFile {
-            path: format!("{dir}email.txt"),
-            content: Content::Bytes(text.into_bytes()),
-        },
-    ])
+    Ok((html.into_bytes(), text.into_bytes()))
 }
 
 /// Moves every rule of the `<style>` blocks into `style=` attributes (at-rules such as

@@ -5,8 +5,9 @@
 use serde::Serialize;
 use tera::Context;
 
+use super::Inputs;
+use super::plan::FeedKind;
 use super::sitemap::strip_invalid_xml;
-use super::{Content, OutputFile, Theme};
 use crate::config::Config;
 use crate::error::Result;
 use crate::markdown::Rendered;
@@ -117,32 +118,21 @@ fn feed<'a>(
     }
 }
 
-/// The three feeds of one language.
-pub fn feeds(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    edition: &Edition,
-    theme: &Theme,
-) -> Result<Vec<OutputFile>> {
-    let feed = feed(config, site, bodies, edition);
+/// One of the three feeds of one language.
+pub fn render_feed(inputs: &Inputs, edition: &Edition, kind: FeedKind) -> Result<Vec<u8>> {
+    let feed = feed(inputs.config, inputs.site, inputs.bodies, edition);
+    let name = match kind {
+        FeedKind::Atom => "atom.xml",
+        FeedKind::Rss => "rss.xml",
+        FeedKind::Json => return Ok(json_feed(&feed).into_bytes()),
+    };
     let mut context = Context::new();
     context.insert("lang", &edition.lang);
     context.insert("feed", &feed);
-    let mut files = Vec::new();
-    for name in ["atom.xml", "rss.xml"] {
-        let path = format!("{}/{name}", edition.lang);
-        let xml = theme.render(name, &context, &format!("/{path}"))?;
-        files.push(OutputFile {
-            path,
-            content: Content::Bytes(strip_invalid_xml(xml).into_bytes()),
-        });
-    }
-    files.push(OutputFile {
-        path: format!("{}/feed.json", edition.lang),
-        content: Content::Bytes(json_feed(&feed).into_bytes()),
-    });
-    Ok(files)
+    let xml = inputs
+        .theme
+        .render(name, &context, &format!("/{}/{name}", edition.lang))?;
+    Ok(strip_invalid_xml(xml).into_bytes())
 }
 
 fn json_feed(feed: &Feed) -> String {

@@ -1,27 +1,35 @@
-//! `Site` + rendered bodies + `Theme` -> every output file, in memory: HTML pages through
-//! the theme's templates (in parallel), static files and bundle files to copy.
-//! Rendering is a function from data to bytes: `build` writes them, `serve` holds them.
+//! `Site` + rendered bodies + `Theme` -> the site's files, in memory: HTML pages through
+//! the theme's templates, feeds, sitemap, email editions, and files to copy.
+//! Rendering is a function from data to bytes: `build` renders every file and writes them,
+//! `serve` renders each file when it is asked for.
 
 pub(crate) mod email;
 pub(crate) mod feeds;
-mod plan;
+mod pages;
+pub mod plan;
 mod sitemap;
 pub mod theme;
 pub mod views;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use tera::{Context, Value};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 use crate::site::Site;
-pub use plan::Job;
+pub use plan::{SitePlan, Target};
 pub use theme::Theme;
+
+/// Everything rendering reads.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    pub config: &'a Config,
+    pub site: &'a Site,
+    pub bodies: &'a [Rendered],
+    pub theme: &'a Theme,
+}
 
 /// What goes into one output file.
 #[derive(Debug, Clone)]
@@ -48,139 +56,84 @@ pub fn file_for(url_path: &str) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct AlternateView<'a> {
-    lang: &'a str,
-    url: String,
+/// Renders one target of the plan.
+pub fn render_target(inputs: &Inputs, plan: &SitePlan, target: &Target) -> Result<Content> {
+    let bytes = match target {
+        Target::Copy(source) => return Ok(Content::Copy(source.clone())),
+        Target::Page(job) => pages::render_page(inputs, plan, &plan.jobs[*job])?.into_bytes(),
+        Target::Feed { edition, kind } => {
+            feeds::render_feed(inputs, &inputs.site.editions[*edition], *kind)?
+        }
+        Target::Email {
+            edition,
+            issue,
+            text,
+        } => {
+            let (html, txt) = email::email(inputs, plan, *edition, *issue)?;
+            if *text { txt } else { html }
+        }
+        Target::Sitemap => sitemap::sitemap(inputs.config, &plan.jobs, &plan.routes).into_bytes(),
+        Target::Robots => format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            inputs.config.absolute("/sitemap.xml")
+        )
+        .into_bytes(),
+    };
+    Ok(Content::Bytes(bytes))
 }
 
-#[derive(Serialize)]
-struct SwitchView<'a> {
-    lang: &'a str,
-    name: &'a str,
-    url: String,
-    current: bool,
-    /// False when the link leads to that language's home for want of a translation.
-    translated: bool,
-}
-
-/// Renders every page of the site, and lists the files to copy.
+/// Renders every file of the site, in parallel.
 pub fn render_site(
     config: &Config,
     site: &Site,
     bodies: &[Rendered],
     theme: &Theme,
 ) -> Result<Vec<OutputFile>> {
-    let summaries: Vec<Value> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|id| views::page_view(config, site, bodies, id, false))
-        .collect();
-    let shared = plan::SharedViews::new(config, site, bodies, &summaries, theme);
-    let started = std::time::Instant::now();
-    let jobs = plan::plan(config, site, bodies, &summaries, theme, &shared);
-    let timing = std::env::var_os("GAZETTE_TIMINGS").is_some();
-    if timing {
-        eprintln!(
-            "timing:   plan         {:>7.1} ms",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-    let routes = route_table(&jobs);
-    let global = global_context(config);
-    let pages: Vec<Result<OutputFile>> = jobs
+    let inputs = Inputs {
+        config,
+        site,
+        bodies,
+        theme,
+    };
+    let plan = SitePlan::new(&inputs)?;
+    let rendered: Vec<Result<Vec<OutputFile>>> = plan
+        .targets
         .par_iter()
-        .map(|job| render_job(config, theme, &global, &shared, &routes, job))
+        .filter(|(_, target)| !matches!(target, Target::Email { text: true, .. }))
+        .map(|(path, target)| match target {
+            // Both parts of an email come from one rendering.
+            Target::Email { edition, issue, .. } => {
+                let (html, txt) = email::email(&inputs, &plan, *edition, *issue)?;
+                let txt_path = format!("{}txt", path.trim_end_matches("html"));
+                Ok(vec![
+                    OutputFile {
+                        path: path.clone(),
+                        content: Content::Bytes(html),
+                    },
+                    OutputFile {
+                        path: txt_path,
+                        content: Content::Bytes(txt),
+                    },
+                ])
+            }
+            _ => Ok(vec![OutputFile {
+                path: path.clone(),
+                content: render_target(&inputs, &plan, target)?,
+            }]),
+        })
         .collect();
-    let mut files = Vec::with_capacity(pages.len() + site.assets.len() * 2);
+    let mut files = Vec::with_capacity(plan.targets.len());
     let mut errors = Vec::new();
-    for page in pages {
-        match page {
-            Ok(file) => files.push(file),
+    for result in rendered {
+        match result {
+            Ok(more) => files.extend(more),
             Err(e) => errors.push(e),
         }
     }
-    if let Some(e) = Error::from_many(merge_repeated(errors)) {
-        return Err(e);
+    match Error::from_many(merge_repeated(errors)) {
+        Some(e) => Err(e),
+        None => Ok(files),
     }
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        content: Content::Bytes(sitemap::sitemap(config, &jobs, &routes).into_bytes()),
-    });
-    if timing {
-        eprintln!(
-            "timing:   pages        {:>7.1} ms",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-    files.extend(newsletter_files(config, site, bodies, theme, &shared)?);
-    if timing {
-        eprintln!(
-            "timing:   newsletter   {:>7.1} ms",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-    files.extend(copies(config, site));
-    files.push(OutputFile {
-        path: "robots.txt".into(),
-        content: Content::Bytes(
-            format!(
-                "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-                config.absolute("/sitemap.xml")
-            )
-            .into_bytes(),
-        ),
-    });
-    Ok(files)
-}
-
-/// Feeds of every language and the email edition of every issue.
-fn newsletter_files(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    theme: &Theme,
-    shared: &plan::SharedViews,
-) -> Result<Vec<OutputFile>> {
-    let mut files = Vec::new();
-    let mut inputs = Vec::new();
-    let no_values = Vec::new();
-    for edition in &site.editions {
-        files.extend(feeds::feeds(config, site, bodies, edition, theme)?);
-        let views = shared
-            .issues
-            .get(&edition.lang)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for (issue, view) in edition.issues.iter().zip(views) {
-            let others = config
-                .languages
-                .iter()
-                .filter(|l| l.code != edition.lang)
-                .filter_map(|l| {
-                    let views = shared.issues.get(&l.code)?;
-                    views
-                        .iter()
-                        .find(|v| v.number == issue.number)
-                        .map(|v| (l.code.as_str(), v))
-                })
-                .collect();
-            inputs.push(email::EmailInput {
-                lang: &edition.lang,
-                issue,
-                view,
-                others,
-                shared: shared.per_lang.get(&edition.lang).unwrap_or(&no_values),
-            });
-        }
-    }
-    let emails: Vec<Result<Vec<OutputFile>>> = inputs
-        .par_iter()
-        .map(|input| email::email(config, site, bodies, theme, input))
-        .collect();
-    for email in emails {
-        files.extend(email?);
-    }
-    Ok(files)
 }
 
 /// One template mistake fails every page that uses it: report it once, with a count.
@@ -216,138 +169,4 @@ fn merge_repeated(errors: Vec<Error>) -> Vec<Error> {
             error
         })
         .collect()
-}
-
-/// route -> (lang, URL path) of every page that has one, for translations of generated pages.
-fn route_table(jobs: &[Job]) -> HashMap<&str, Vec<(&str, &str)>> {
-    let mut routes: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
-    for job in jobs {
-        if let (Some(route), Some(lang)) = (&job.route, &job.lang) {
-            routes.entry(route).or_default().push((lang, &job.path));
-        }
-    }
-    routes
-}
-
-#[derive(Serialize)]
-struct ConfigView<'a> {
-    base_url: &'a str,
-    default_language: &'a str,
-    languages: &'a [crate::config::Language],
-    paginate_by: usize,
-    extra: &'a toml::Table,
-}
-
-fn global_context(config: &Config) -> Context {
-    let mut context = Context::new();
-    context.insert(
-        "config",
-        &ConfigView {
-            base_url: &config.base_url,
-            default_language: &config.default_language,
-            languages: &config.languages,
-            paginate_by: config.paginate_by,
-            extra: &config.extra,
-        },
-    );
-    context
-}
-
-fn render_job(
-    config: &Config,
-    theme: &Theme,
-    global: &Context,
-    shared: &plan::SharedViews,
-    routes: &HashMap<&str, Vec<(&str, &str)>>,
-    job: &Job,
-) -> Result<OutputFile> {
-    let mut context = global.clone();
-    context.insert("current_path", &job.path);
-    context.insert("current_url", &config.absolute(&job.path));
-    if let Some(lang) = &job.lang {
-        context.insert("lang", lang);
-        if let Some(values) = shared.per_lang.get(lang) {
-            for (key, value) in values {
-                context.insert_value(*key, value.clone());
-            }
-        }
-        let versions = job
-            .route
-            .as_deref()
-            .and_then(|r| routes.get(r))
-            .cloned()
-            .unwrap_or_default();
-        let alternates: Vec<AlternateView> = config
-            .languages
-            .iter()
-            .filter_map(|l| versions.iter().find(|(vl, _)| *vl == l.code))
-            .map(|(l, p)| AlternateView {
-                lang: l,
-                url: config.absolute(p),
-            })
-            .collect();
-        context.insert("alternates", &alternates);
-        let switcher: Vec<SwitchView> = config
-            .languages
-            .iter()
-            .map(|l| {
-                let version = versions.iter().find(|(vl, _)| *vl == l.code);
-                SwitchView {
-                    lang: &l.code,
-                    name: &l.title,
-                    url: config.absolute(version.map_or(&format!("/{}/", l.code), |(_, p)| p)),
-                    current: &l.code == lang,
-                    translated: version.is_some(),
-                }
-            })
-            .collect();
-        context.insert("switcher", &switcher);
-    } else {
-        context.insert("lang", &config.default_language);
-        context.insert("alternates", &Vec::<AlternateView>::new());
-        if let Some(values) = shared.per_lang.get(&config.default_language) {
-            for (key, value) in values {
-                context.insert_value(*key, value.clone());
-            }
-        }
-    }
-    context.insert_value("translations", job.translations.clone());
-    for (key, value) in &job.values {
-        context.insert_value(*key, value.clone());
-    }
-    let html = theme.render(&job.template, &context, &job.path)?;
-    Ok(OutputFile {
-        path: file_for(&job.path),
-        content: Content::Bytes(html.into_bytes()),
-    })
-}
-
-/// Static files (the site's over the theme's) and each bundle's files beside every
-/// language version of its page.
-fn copies(config: &Config, site: &Site) -> Vec<OutputFile> {
-    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
-    for dir in [
-        config.theme_dir().join("static"),
-        config.root.join("static"),
-    ] {
-        for (name, path) in theme::list_static_files(&dir) {
-            by_path.insert(name, path);
-        }
-    }
-    for page in &site.pages {
-        let Some(bundle) = &page.bundle else { continue };
-        for asset in site.assets.iter().filter(|a| &a.bundle == bundle) {
-            let path = format!("{}{}", page.path.trim_start_matches('/'), asset.relative);
-            by_path.insert(path, asset.source.clone());
-        }
-    }
-    let mut files: Vec<OutputFile> = by_path
-        .into_iter()
-        .map(|(path, source)| OutputFile {
-            path,
-            content: Content::Copy(source),
-        })
-        .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
 }

@@ -1,19 +1,54 @@
-//! `Site` -> the list of HTML pages to render (`Job`s): which template, at which URL, with
-//! which values, and which "route" pairs it with its versions in other languages.
+//! `Site` -> `SitePlan`: every file of the site as a `Target` at its output path, with the
+//! HTML pages as lightweight `Job`s (template, route, what to show). Nothing is rendered
+//! here: `build` renders every target, `serve` renders the one a browser asks for.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use tera::Value;
 
-use super::theme::Theme;
 use super::views::{self, IssueView};
+use super::{Inputs, file_for};
 use crate::config::Config;
-use crate::markdown::Rendered;
+use crate::error::{Error, Location, Result};
 use crate::site::{Edition, PageKind, Site};
 
+/// What an HTML page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    Root,
+    NotFound,
+    Document(usize),
+    Home {
+        edition: usize,
+    },
+    Section {
+        edition: usize,
+        section: usize,
+        page: usize,
+    },
+    Tags {
+        edition: usize,
+    },
+    Tag {
+        edition: usize,
+        tag: usize,
+        page: usize,
+    },
+    Issues {
+        edition: usize,
+    },
+    Issue {
+        edition: usize,
+        issue: usize,
+    },
+}
+
 /// One HTML page to render.
+#[derive(Debug, Clone)]
 pub struct Job {
     /// None for the language chooser and the 404 page.
     pub lang: Option<String>,
@@ -22,18 +57,411 @@ pub struct Job {
     /// Pages of different languages with the same route are versions of each other.
     pub route: Option<String>,
     pub template: String,
-    pub translations: Value,
-    pub values: Vec<(&'static str, Value)>,
+    pub kind: JobKind,
     /// When the page last changed (for the sitemap): its date, or its newest article's.
     pub lastmod: Option<DateTime<FixedOffset>>,
     /// False for drafts (built with --drafts): they stay out of the sitemap.
     pub listed: bool,
 }
 
-/// Values every page of a language sees: the site's name, navigation, latest issue.
-pub struct SharedViews {
-    pub per_lang: HashMap<String, Vec<(&'static str, Value)>>,
-    pub issues: HashMap<String, Vec<IssueView>>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    Atom,
+    Rss,
+    Json,
+}
+
+/// What produces one output file.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Page(usize),
+    Feed {
+        edition: usize,
+        kind: FeedKind,
+    },
+    Email {
+        edition: usize,
+        issue: usize,
+        text: bool,
+    },
+    Sitemap,
+    Robots,
+    Copy(PathBuf),
+}
+
+/// Every file of the site, and what it takes to render each.
+pub struct SitePlan {
+    pub jobs: Vec<Job>,
+    /// route -> (lang, URL path) of each version.
+    pub routes: HashMap<String, Vec<(String, String)>>,
+    /// Output path -> target, in a stable order.
+    pub targets: Vec<(String, Target)>,
+    pub index: HashMap<String, usize>,
+    /// Per language: what every page sees (site, navigation, latest issue).
+    pub shared: HashMap<String, Vec<(&'static str, Value)>>,
+    summaries: Vec<OnceLock<Value>>,
+}
+
+impl SitePlan {
+    pub fn new(inputs: &Inputs) -> Result<SitePlan> {
+        let Inputs { config, site, .. } = *inputs;
+        let mut jobs = vec![
+            generated(None, "/".into(), None, "root.html", JobKind::Root),
+            generated(
+                None,
+                "/404.html".into(),
+                None,
+                "404.html",
+                JobKind::NotFound,
+            ),
+        ];
+        for (e, edition) in site.editions.iter().enumerate() {
+            plan_documents(site, edition, &mut jobs);
+            plan_lists(config, site, e, edition, &mut jobs);
+        }
+        let mut routes: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for job in &jobs {
+            if let (Some(route), Some(lang)) = (&job.route, &job.lang) {
+                routes
+                    .entry(route.clone())
+                    .or_default()
+                    .push((lang.clone(), job.path.clone()));
+            }
+        }
+        let mut targets: Vec<(String, Target)> = jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (file_for(&j.path), Target::Page(i)))
+            .collect();
+        for (e, edition) in site.editions.iter().enumerate() {
+            let lang = &edition.lang;
+            targets.push((
+                format!("{lang}/atom.xml"),
+                Target::Feed {
+                    edition: e,
+                    kind: FeedKind::Atom,
+                },
+            ));
+            targets.push((
+                format!("{lang}/rss.xml"),
+                Target::Feed {
+                    edition: e,
+                    kind: FeedKind::Rss,
+                },
+            ));
+            targets.push((
+                format!("{lang}/feed.json"),
+                Target::Feed {
+                    edition: e,
+                    kind: FeedKind::Json,
+                },
+            ));
+            for (i, issue) in edition.issues.iter().enumerate() {
+                let dir = issue.path.trim_start_matches('/');
+                targets.push((
+                    format!("{dir}email.html"),
+                    Target::Email {
+                        edition: e,
+                        issue: i,
+                        text: false,
+                    },
+                ));
+                targets.push((
+                    format!("{dir}email.txt"),
+                    Target::Email {
+                        edition: e,
+                        issue: i,
+                        text: true,
+                    },
+                ));
+            }
+        }
+        targets.push(("sitemap.xml".into(), Target::Sitemap));
+        targets.push(("robots.txt".into(), Target::Robots));
+        let mut index: HashMap<String, usize> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _))| (p.clone(), i))
+            .collect();
+        for (path, source) in copies(config, site) {
+            if let Some(&existing) = index.get(&path) {
+                return Err(Error::Output {
+                    location: Location::file(source.strip_prefix(&config.root).unwrap_or(&source)),
+                    message: format!(
+                        "this file would be published at {path}, where gazette writes {}: rename or move it",
+                        targets[existing].0
+                    ),
+                });
+            }
+            index.insert(path.clone(), targets.len());
+            targets.push((path, Target::Copy(source)));
+        }
+        let summaries = (0..site.pages.len()).map(|_| OnceLock::new()).collect();
+        let mut plan = SitePlan {
+            jobs,
+            routes,
+            targets,
+            index,
+            shared: HashMap::new(),
+            summaries,
+        };
+        plan.shared = shared_views(inputs, &plan);
+        Ok(plan)
+    }
+
+    /// The list entry of page `id`, computed once.
+    pub fn summary(&self, inputs: &Inputs, id: usize) -> Value {
+        self.summaries[id]
+            .get_or_init(|| views::page_view(inputs.config, inputs.site, inputs.bodies, id, false))
+            .clone()
+    }
+
+    pub fn summaries(&self, inputs: &Inputs, ids: &[usize]) -> Value {
+        Value::from(
+            ids.iter()
+                .map(|&i| self.summary(inputs, i))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Issue `issue` of edition `edition`, with its articles' summaries.
+    pub fn issue_view(&self, inputs: &Inputs, edition: usize, issue: usize) -> IssueView {
+        let edition = &inputs.site.editions[edition];
+        let issue = &edition.issues[issue];
+        let fallback = issue_title(inputs, &edition.lang, issue.number);
+        let pages = issue
+            .articles
+            .iter()
+            .map(|&a| self.summary(inputs, a))
+            .collect();
+        views::issue_view(
+            inputs.config,
+            inputs.site,
+            inputs.bodies,
+            issue,
+            pages,
+            fallback,
+        )
+    }
+
+    /// The same issue number in the other languages: (lang, its view).
+    pub fn other_issues(
+        &self,
+        inputs: &Inputs,
+        edition: usize,
+        number: u32,
+    ) -> Vec<(String, IssueView)> {
+        let site = inputs.site;
+        inputs
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| site.editions.iter().position(|e| e.lang == l.code))
+            .filter(|&e| e != edition)
+            .filter_map(|e| {
+                let i = site.editions[e]
+                    .issues
+                    .iter()
+                    .position(|i| i.number == number)?;
+                Some((site.editions[e].lang.clone(), self.issue_view(inputs, e, i)))
+            })
+            .collect()
+    }
+}
+
+fn generated(
+    lang: Option<&str>,
+    path: String,
+    route: Option<String>,
+    template: &str,
+    kind: JobKind,
+) -> Job {
+    Job {
+        lang: lang.map(str::to_string),
+        path,
+        route,
+        template: template.into(),
+        kind,
+        lastmod: None,
+        listed: true,
+    }
+}
+
+/// French typography for text gazette composes itself (titles from config).
+pub fn typeset(config: &Config, lang: &str, text: &str) -> String {
+    if config.french_typography && lang == "fr" {
+        crate::typography::french(text)
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn issue_title(inputs: &Inputs, lang: &str, number: u32) -> String {
+    let label = inputs.theme.string(lang, "issue").unwrap_or("Issue");
+    format!("{label} {number}")
+}
+
+/// The newest date (updated, else published) of these pages.
+fn newest(site: &Site, ids: &[usize]) -> Option<DateTime<FixedOffset>> {
+    ids.iter()
+        .filter_map(|&i| site.pages[i].front.updated.or(site.pages[i].front.date))
+        .max()
+}
+
+fn plan_documents(site: &Site, edition: &Edition, jobs: &mut Vec<Job>) {
+    for (id, page) in site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.lang == edition.lang)
+    {
+        let template = match page.kind {
+            PageKind::Article { .. } => "article.html",
+            PageKind::Standalone => "page.html",
+            _ => continue,
+        };
+        jobs.push(Job {
+            lang: Some(page.lang.clone()),
+            path: page.path.clone(),
+            route: Some(format!("doc:{}", page.group)),
+            template: page
+                .front
+                .template
+                .clone()
+                .unwrap_or_else(|| template.to_string()),
+            kind: JobKind::Document(id),
+            lastmod: page.front.updated.or(page.front.date),
+            listed: !page.front.draft,
+        });
+    }
+}
+
+/// Pages of `per` items at `base`, `base/page/2/`…: (path, page number). Always one page.
+pub fn page_paths(base: &str, items: usize, per: usize) -> Vec<(String, usize)> {
+    let total = items.div_ceil(per).max(1);
+    (1..=total)
+        .map(|n| {
+            (
+                if n == 1 {
+                    base.to_string()
+                } else {
+                    format!("{base}page/{n}/")
+                },
+                n,
+            )
+        })
+        .collect()
+}
+
+fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &mut Vec<Job>) {
+    let lang = Some(edition.lang.as_str());
+    let l = &edition.lang;
+    let all = newest(site, &edition.articles);
+    let mut home = generated(
+        lang,
+        format!("/{l}/"),
+        Some("home".into()),
+        "index.html",
+        JobKind::Home { edition: e },
+    );
+    home.lastmod = all;
+    jobs.push(home);
+    for (s, section) in edition.sections.iter().enumerate() {
+        for (path, page) in page_paths(&section.path, section.articles.len(), config.paginate_by) {
+            let route = format!("section:{}:{page}", section.name);
+            let mut job = generated(
+                lang,
+                path,
+                Some(route),
+                "section.html",
+                JobKind::Section {
+                    edition: e,
+                    section: s,
+                    page,
+                },
+            );
+            job.lastmod = newest(site, &section.articles);
+            jobs.push(job);
+        }
+    }
+    let mut tags = generated(
+        lang,
+        format!("/{l}/tags/"),
+        Some("tags".into()),
+        "tags.html",
+        JobKind::Tags { edition: e },
+    );
+    tags.lastmod = all;
+    jobs.push(tags);
+    for (t, tag) in edition.tags.iter().enumerate() {
+        for (path, page) in page_paths(&tag.path, tag.articles.len(), config.paginate_by) {
+            let route = format!("tag:{}:{page}", tag.slug);
+            let mut job = generated(
+                lang,
+                path,
+                Some(route),
+                "tag.html",
+                JobKind::Tag {
+                    edition: e,
+                    tag: t,
+                    page,
+                },
+            );
+            job.lastmod = newest(site, &tag.articles);
+            jobs.push(job);
+        }
+    }
+    let mut issues = generated(
+        lang,
+        format!("/{l}/issues/"),
+        Some("issues".into()),
+        "issues.html",
+        JobKind::Issues { edition: e },
+    );
+    issues.lastmod = all;
+    jobs.push(issues);
+    for (i, issue) in edition.issues.iter().enumerate() {
+        let route = format!("issue:{}", issue.number);
+        let mut job = generated(
+            lang,
+            issue.path.clone(),
+            Some(route),
+            "issue.html",
+            JobKind::Issue {
+                edition: e,
+                issue: i,
+            },
+        );
+        let intro = issue
+            .intro
+            .and_then(|p| site.pages[p].front.updated.or(site.pages[p].front.date));
+        job.lastmod = newest(site, &issue.articles).max(intro);
+        jobs.push(job);
+    }
+}
+
+/// Static files (the site's over the theme's) and each bundle's files beside every
+/// language version of its page: (output path, source file).
+fn copies(config: &Config, site: &Site) -> Vec<(String, PathBuf)> {
+    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
+    for dir in [
+        config.theme_dir().join("static"),
+        config.root.join("static"),
+    ] {
+        for (name, path) in super::theme::list_static_files(&dir) {
+            by_path.insert(name, path);
+        }
+    }
+    for page in &site.pages {
+        let Some(bundle) = &page.bundle else { continue };
+        for asset in site.assets.iter().filter(|a| &a.bundle == bundle) {
+            let path = format!("{}{}", page.path.trim_start_matches('/'), asset.relative);
+            by_path.insert(path, asset.source.clone());
+        }
+    }
+    let mut files: Vec<(String, PathBuf)> = by_path.into_iter().collect();
+    files.sort();
+    files
 }
 
 #[derive(Serialize)]
@@ -55,104 +483,7 @@ struct NavLink {
     url: String,
 }
 
-#[derive(Serialize)]
-struct Head<'a> {
-    /// For text (`<title>`): French typography applied on French pages.
-    title: &'a str,
-    /// For attributes (`og:title`): as written.
-    plain_title: &'a str,
-    description: &'a str,
-    image: Option<&'a str>,
-    kind: &'a str,
-}
-
-/// French typography for text gazette composes itself (titles from config, "Numéro 3").
-fn typeset(config: &Config, lang: &str, text: &str) -> String {
-    if config.french_typography && lang == "fr" {
-        crate::typography::french(text)
-    } else {
-        text.to_string()
-    }
-}
-
-fn issue_title(theme: &Theme, lang: &str, number: u32) -> String {
-    let label = theme.string(lang, "issue").unwrap_or("Issue");
-    format!("{label} {number}")
-}
-
-impl SharedViews {
-    pub fn new(
-        config: &Config,
-        site: &Site,
-        bodies: &[Rendered],
-        summaries: &[Value],
-        theme: &Theme,
-    ) -> Self {
-        let mut per_lang = HashMap::new();
-        let mut issues = HashMap::new();
-        for edition in &site.editions {
-            let lang = edition.lang.as_str();
-            let Some(language) = config.language(lang) else {
-                continue;
-            };
-            let issue_views: Vec<IssueView> = edition
-                .issues
-                .iter()
-                .map(|i| {
-                    views::issue_view(
-                        config,
-                        site,
-                        bodies,
-                        summaries,
-                        i,
-                        issue_title(theme, lang, i.number),
-                    )
-                })
-                .collect();
-            let nav_sections: Vec<NavLink> = edition
-                .sections
-                .iter()
-                .map(|s| NavLink {
-                    title: section_title(site, s),
-                    url: config.absolute(&s.path),
-                })
-                .collect();
-            let nav_pages: Vec<NavLink> = edition
-                .standalone
-                .iter()
-                .map(|&p| NavLink {
-                    title: site.pages[p].title.clone(),
-                    url: config.absolute(&site.pages[p].path),
-                })
-                .collect();
-            let site_view = SiteView {
-                lang,
-                title: typeset(config, lang, &language.title),
-                description: typeset(config, lang, &language.description),
-                plain_title: &language.title,
-                plain_description: &language.description,
-                locale: &language.locale,
-                url: config.absolute(&format!("/{lang}/")),
-            };
-            let values = vec![
-                ("site", Value::from_serializable(&site_view)),
-                ("nav_sections", Value::from_serializable(&nav_sections)),
-                ("nav_pages", Value::from_serializable(&nav_pages)),
-                (
-                    "latest_issue",
-                    issue_views
-                        .first()
-                        .map_or_else(Value::none, Value::from_serializable),
-                ),
-            ];
-            per_lang.insert(lang.to_string(), values);
-            issues.insert(lang.to_string(), issue_views);
-        }
-        SharedViews { per_lang, issues }
-    }
-}
-
-fn section_title(site: &Site, section: &crate::site::Section) -> String {
+pub fn section_title(site: &Site, section: &crate::site::Section) -> String {
     match section.index {
         Some(i) => site.pages[i].title.clone(),
         None => {
@@ -165,469 +496,51 @@ fn section_title(site: &Site, section: &crate::site::Section) -> String {
     }
 }
 
-/// The newest date (updated, else published) of these pages.
-fn newest(site: &Site, ids: &[usize]) -> Option<DateTime<FixedOffset>> {
-    ids.iter()
-        .filter_map(|&i| site.pages[i].front.updated.or(site.pages[i].front.date))
-        .max()
-}
-
-fn head(
-    title: &str,
-    plain_title: &str,
-    description: &str,
-    image: Option<&str>,
-    kind: &str,
-) -> Value {
-    Value::from_serializable(&Head {
-        title,
-        plain_title,
-        description,
-        image,
-        kind,
-    })
-}
-
-fn default_head(config: &Config) -> Value {
-    let language = config.language(&config.default_language);
-    let title = language.map_or("", |l| l.title.as_str());
-    let description = language.map_or("", |l| l.description.as_str());
-    head(title, title, description, None, "website")
-}
-
-fn no_translations() -> Value {
-    Value::from(Vec::<Value>::new())
-}
-
-/// Every HTML page of the site.
-pub fn plan(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    summaries: &[Value],
-    theme: &Theme,
-    shared: &SharedViews,
-) -> Vec<Job> {
-    let mut jobs = vec![
-        Job {
-            lang: None,
-            path: "/".into(),
-            route: None,
-            template: "root.html".into(),
-            translations: no_translations(),
-            lastmod: None,
-            listed: true,
-            values: vec![
-                ("head", default_head(config)),
-                ("languages", languages_view(config)),
-            ],
-        },
-        Job {
-            lang: None,
-            path: "/404.html".into(),
-            route: None,
-            template: "404.html".into(),
-            translations: no_translations(),
-            lastmod: None,
-            listed: true,
-            values: vec![
-                ("head", default_head(config)),
-                ("languages", languages_view(config)),
-            ],
-        },
-    ];
-    for edition in &site.editions {
-        let issues = shared
-            .issues
-            .get(&edition.lang)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        plan_documents(config, site, bodies, edition, &mut jobs);
-        plan_home(config, site, bodies, summaries, edition, &mut jobs);
-        plan_sections(config, site, bodies, summaries, edition, &mut jobs);
-        plan_tags(config, site, summaries, edition, theme, &mut jobs);
-        plan_issues(site, issues, edition, theme, &mut jobs);
-    }
-    jobs
-}
-
-#[derive(Serialize)]
-struct LanguageLink<'a> {
-    code: &'a str,
-    title: &'a str,
-    description: &'a str,
-    url: String,
-}
-
-fn languages_view(config: &Config) -> Value {
-    let links: Vec<LanguageLink> = config
-        .languages
-        .iter()
-        .map(|l| LanguageLink {
-            code: &l.code,
-            title: &l.title,
-            description: &l.description,
-            url: config.absolute(&format!("/{}/", l.code)),
-        })
-        .collect();
-    Value::from_serializable(&links)
-}
-
-fn plan_documents(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    edition: &Edition,
-    jobs: &mut Vec<Job>,
-) {
-    for (id, page) in site.pages.iter().enumerate() {
-        let default_template = match page.kind {
-            PageKind::Article { .. } if page.lang == edition.lang => "article.html",
-            PageKind::Standalone if page.lang == edition.lang => "page.html",
-            _ => continue,
+fn shared_views(inputs: &Inputs, plan: &SitePlan) -> HashMap<String, Vec<(&'static str, Value)>> {
+    let Inputs { config, site, .. } = *inputs;
+    let mut per_lang = HashMap::new();
+    for (e, edition) in site.editions.iter().enumerate() {
+        let lang = edition.lang.as_str();
+        let Some(language) = config.language(lang) else {
+            continue;
         };
-        let view = views::page_view(config, site, bodies, id, true);
-        let description = page.front.description.as_deref().unwrap_or_else(|| {
-            config
-                .language(&page.lang)
-                .map_or("", |l| l.description.as_str())
-        });
-        let image = view
-            .get_from_path("image")
-            .and_then(|v| v.as_str().map(str::to_string));
-        let kind = if page.is_article() {
-            "article"
-        } else {
-            "website"
-        };
-        jobs.push(Job {
-            lang: Some(page.lang.clone()),
-            path: page.path.clone(),
-            route: Some(format!("doc:{}", page.group)),
-            template: page
-                .front
-                .template
-                .clone()
-                .unwrap_or_else(|| default_template.to_string()),
-            translations: Value::from_serializable(&views::translations(config, site, id)),
-            lastmod: page.front.updated.or(page.front.date),
-            listed: !page.front.draft,
-            values: vec![
-                (
-                    "head",
-                    head(
-                        &page.title,
-                        &page.front.title,
-                        description,
-                        image.as_deref(),
-                        kind,
-                    ),
-                ),
-                ("page", view),
-            ],
-        });
-    }
-}
-
-#[derive(Serialize)]
-struct IndexView<'a> {
-    title: &'a str,
-    plain_title: &'a str,
-    description: &'a str,
-    content: Value,
-    url: String,
-    path: &'a str,
-}
-
-fn plan_home(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    summaries: &[Value],
-    edition: &Edition,
-    jobs: &mut Vec<Job>,
-) {
-    let lang = edition.lang.as_str();
-    let Some(language) = config.language(lang) else {
-        return;
-    };
-    let home = edition.home.map(|i| &site.pages[i]);
-    let path = format!("/{lang}/");
-    let section = IndexView {
-        title: home.map_or(&language.title, |h| &h.title),
-        plain_title: home.map_or(&language.title, |h| &h.front.title),
-        description: home
-            .and_then(|h| h.description.as_deref())
-            .unwrap_or(&language.description),
-        content: edition.home.map_or_else(
-            || Value::safe_string(""),
-            |i| Value::safe_string(&bodies[i].html),
-        ),
-        url: config.absolute(&path),
-        path: &path,
-    };
-    let latest: Vec<Value> = edition
-        .articles
-        .iter()
-        .take(config.paginate_by)
-        .map(|&i| summaries[i].clone())
-        .collect();
-    jobs.push(Job {
-        lang: Some(lang.to_string()),
-        path: path.clone(),
-        route: Some("home".into()),
-        template: "index.html".into(),
-        translations: no_translations(),
-        lastmod: newest(site, &edition.articles),
-        listed: true,
-        values: vec![
-            (
-                "head",
-                head(
-                    &typeset(config, lang, &language.title),
-                    &language.title,
-                    &language.description,
-                    None,
-                    "website",
-                ),
-            ),
-            ("section", Value::from_serializable(&section)),
-            ("pages", Value::from(latest)),
-        ],
-    });
-}
-
-#[derive(Serialize)]
-struct Paginator {
-    current: usize,
-    total: usize,
-    total_items: usize,
-    first: String,
-    last: String,
-    previous: Option<String>,
-    next: Option<String>,
-    pages: Vec<Value>,
-}
-
-/// Splits `items` into pages at `base` (`/fr/articles/`), `base/page/2/`…; always one page.
-fn paginate(
-    config: &Config,
-    base: &str,
-    items: &[usize],
-    summaries: &[Value],
-) -> Vec<(String, Paginator)> {
-    let per = config.paginate_by;
-    let total = items.len().div_ceil(per).max(1);
-    let url_of = |n: usize| {
-        if n == 1 {
-            base.to_string()
-        } else {
-            format!("{base}page/{n}/")
-        }
-    };
-    (1..=total)
-        .map(|n| {
-            let chunk = items.iter().skip((n - 1) * per).take(per);
-            let paginator = Paginator {
-                current: n,
-                total,
-                total_items: items.len(),
-                first: config.absolute(&url_of(1)),
-                last: config.absolute(&url_of(total)),
-                previous: (n > 1).then(|| config.absolute(&url_of(n - 1))),
-                next: (n < total).then(|| config.absolute(&url_of(n + 1))),
-                pages: chunk.map(|&i| summaries[i].clone()).collect(),
-            };
-            (url_of(n), paginator)
-        })
-        .collect()
-}
-
-fn plan_sections(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    summaries: &[Value],
-    edition: &Edition,
-    jobs: &mut Vec<Job>,
-) {
-    let lang = edition.lang.as_str();
-    for section in &edition.sections {
-        let title = section_title(site, section);
-        let index = section.index.map(|i| &site.pages[i]);
-        let plain_title = index.map_or(title.clone(), |p| p.front.title.clone());
-        let description = index
-            .and_then(|p| p.description.clone())
-            .unwrap_or_default();
-        let plain_description = index
-            .and_then(|p| p.front.description.clone())
-            .unwrap_or_default();
-        let view = IndexView {
-            title: &title,
-            plain_title: &plain_title,
-            description: &description,
-            content: section.index.map_or_else(
-                || Value::safe_string(""),
-                |i| Value::safe_string(&bodies[i].html),
-            ),
-            url: config.absolute(&section.path),
-            path: &section.path,
-        };
-        let view = Value::from_serializable(&view);
-        for (path, paginator) in paginate(config, &section.path, &section.articles, summaries) {
-            jobs.push(Job {
-                lang: Some(lang.to_string()),
-                route: Some(format!("section:{}:{}", section.name, paginator.current)),
-                template: "section.html".into(),
-                translations: no_translations(),
-                lastmod: newest(site, &section.articles),
-                listed: true,
-                values: vec![
-                    (
-                        "head",
-                        head(&title, &plain_title, &plain_description, None, "website"),
-                    ),
-                    ("section", view.clone()),
-                    ("paginator", Value::from_serializable(&paginator)),
-                ],
-                path,
-            });
-        }
-    }
-}
-
-fn plan_tags(
-    config: &Config,
-    site: &Site,
-    summaries: &[Value],
-    edition: &Edition,
-    theme: &Theme,
-    jobs: &mut Vec<Job>,
-) {
-    let lang = edition.lang.as_str();
-    let tags_title = theme.string(lang, "tags").unwrap_or("Tags").to_string();
-    let tags: Vec<Value> = edition
-        .tags
-        .iter()
-        .map(|t| views::tag_view(config, t))
-        .collect();
-    jobs.push(Job {
-        lang: Some(lang.to_string()),
-        path: format!("/{lang}/tags/"),
-        route: Some("tags".into()),
-        template: "tags.html".into(),
-        translations: no_translations(),
-        lastmod: newest(site, &edition.articles),
-        listed: true,
-        values: vec![
-            ("head", head(&tags_title, &tags_title, "", None, "website")),
-            ("tags", Value::from(tags.clone())),
-        ],
-    });
-    for (tag, view) in edition.tags.iter().zip(tags) {
-        for (path, paginator) in paginate(config, &tag.path, &tag.articles, summaries) {
-            jobs.push(Job {
-                lang: Some(lang.to_string()),
-                route: Some(format!("tag:{}:{}", tag.slug, paginator.current)),
-                template: "tag.html".into(),
-                translations: no_translations(),
-                lastmod: newest(site, &tag.articles),
-                listed: true,
-                values: vec![
-                    (
-                        "head",
-                        head(
-                            &format!("{tags_title} · {}", tag.name),
-                            &format!("{tags_title} · {}", tag.name),
-                            "",
-                            None,
-                            "website",
-                        ),
-                    ),
-                    ("tag", view.clone()),
-                    ("paginator", Value::from_serializable(&paginator)),
-                ],
-                path,
-            });
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct IssueLink<'a> {
-    number: u32,
-    title: &'a str,
-    url: &'a str,
-}
-
-fn plan_issues(
-    site: &Site,
-    issues: &[IssueView],
-    edition: &Edition,
-    theme: &Theme,
-    jobs: &mut Vec<Job>,
-) {
-    let lang = edition.lang.as_str();
-    let archive_title = theme.string(lang, "issues").unwrap_or("Issues").to_string();
-    jobs.push(Job {
-        lang: Some(lang.to_string()),
-        path: format!("/{lang}/issues/"),
-        route: Some("issues".into()),
-        template: "issues.html".into(),
-        translations: no_translations(),
-        lastmod: newest(site, &edition.articles),
-        listed: true,
-        values: vec![
-            (
-                "head",
-                head(&archive_title, &archive_title, "", None, "website"),
-            ),
-            ("issues", Value::from_serializable(&issues)),
-        ],
-    });
-    // `issues` is newest first: the previous issue is the next one in the list.
-    for (i, issue) in issues.iter().enumerate() {
-        let link = |other: Option<&IssueView>| {
-            other.map_or_else(Value::none, |o| {
-                Value::from_serializable(&IssueLink {
-                    number: o.number,
-                    title: &o.title,
-                    url: &o.url,
-                })
+        let nav_sections: Vec<NavLink> = edition
+            .sections
+            .iter()
+            .map(|s| NavLink {
+                title: section_title(site, s),
+                url: config.absolute(&s.path),
             })
+            .collect();
+        let nav_pages: Vec<NavLink> = edition
+            .standalone
+            .iter()
+            .map(|&p| NavLink {
+                title: site.pages[p].title.clone(),
+                url: config.absolute(&site.pages[p].path),
+            })
+            .collect();
+        let site_view = SiteView {
+            lang,
+            title: typeset(config, lang, &language.title),
+            description: typeset(config, lang, &language.description),
+            plain_title: &language.title,
+            plain_description: &language.description,
+            locale: &language.locale,
+            url: config.absolute(&format!("/{lang}/")),
         };
-        let description = issue.plain_description.clone().unwrap_or_default();
-        jobs.push(Job {
-            lang: Some(lang.to_string()),
-            path: issue.path.clone(),
-            route: Some(format!("issue:{}", issue.number)),
-            template: "issue.html".into(),
-            translations: no_translations(),
-            lastmod: edition.issues.get(i).and_then(|issue| {
-                let intro = issue
-                    .intro
-                    .and_then(|p| site.pages[p].front.updated.or(site.pages[p].front.date));
-                newest(site, &issue.articles).max(intro)
-            }),
-            listed: true,
-            values: vec![
-                (
-                    "head",
-                    head(
-                        &issue.title,
-                        &issue.plain_title,
-                        &description,
-                        issue.image.as_deref(),
-                        "article",
-                    ),
-                ),
-                ("issue", Value::from_serializable(issue)),
-                ("previous_issue", link(issues.get(i + 1))),
-                (
-                    "next_issue",
-                    link(i.checked_sub(1).and_then(|p| issues.get(p))),
-                ),
-            ],
-        });
+        let latest = if edition.issues.is_empty() {
+            Value::none()
+        } else {
+            Value::from_serializable(&plan.issue_view(inputs, e, 0))
+        };
+        let values = vec![
+            ("site", Value::from_serializable(&site_view)),
+            ("nav_sections", Value::from_serializable(&nav_sections)),
+            ("nav_pages", Value::from_serializable(&nav_pages)),
+            ("latest_issue", latest),
+        ];
+        per_lang.insert(lang.to_string(), values);
     }
+    per_lang
 }

@@ -4,10 +4,14 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::Job;
+use super::plan::Job;
 use crate::config::Config;
 
-pub fn sitemap(config: &Config, jobs: &[Job], routes: &HashMap<&str, Vec<(&str, &str)>>) -> String {
+pub fn sitemap(
+    config: &Config,
+    jobs: &[Job],
+    routes: &HashMap<String, Vec<(String, String)>>,
+) -> String {
     let newest = jobs.iter().filter_map(|j| j.lastmod).max();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\

@@ -192,14 +192,14 @@ pub struct IssueView {
     pub image: Option<String>,
 }
 
-/// An issue: its intro (if written) and its articles' summaries, in issue order.
+/// An issue: its intro (if written) and its articles' summaries (`pages`, in issue order).
 /// `fallback_title` is the theme's "Issue N" for issues without an intro.
 pub fn issue_view(
     config: &Config,
     site: &Site,
     bodies: &[Rendered],
-    summaries: &[Value],
     issue: &Issue,
+    pages: Vec<Value>,
     fallback_title: String,
 ) -> IssueView {
     let intro = issue.intro.map(|i| &site.pages[i]);
@@ -231,11 +231,7 @@ pub fn issue_view(
         url: config.absolute(&issue.path),
         path: issue.path.clone(),
         content: issue.intro.map(|i| Value::safe_string(&bodies[i].html)),
-        pages: issue
-            .articles
-            .iter()
-            .map(|&a| summaries[a].clone())
-            .collect(),
+        pages,
         image: issue
             .articles
             .iter()
