@@ -1,6 +1,10 @@
 //! `Site` -> one `Rendered` body per page, in parallel: Markdown to HTML with `@/` links
 //! resolved against the site's pages. Broken links are errors at their file line.
 
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -8,14 +12,86 @@ use crate::error::{Error, Location, Warning};
 use crate::markdown::{self, RenderOptions, Rendered};
 use crate::site::{Page, Site};
 
+/// Rendered bodies kept between builds (`serve`), by a hash of everything a body's HTML
+/// depends on: its text, language, URL, the options, and every page's URL (for `@/` links).
+#[derive(Default)]
+pub struct Cache {
+    bodies: Mutex<HashMap<u64, Rendered>>,
+}
+
+impl Cache {
+    fn get(&self, key: u64) -> Option<Rendered> {
+        self.bodies.lock().ok()?.get(&key).cloned()
+    }
+
+    fn put(&self, key: u64, rendered: &Rendered) {
+        if let Ok(mut bodies) = self.bodies.lock() {
+            bodies.insert(key, rendered.clone());
+        }
+    }
+
+    /// Forgets bodies no page uses any more.
+    fn keep_only(&self, keys: &HashSet<u64>) {
+        if let Ok(mut bodies) = self.bodies.lock() {
+            bodies.retain(|k, _| keys.contains(k));
+        }
+    }
+}
+
+/// What every body's HTML depends on beyond its own page: options and all page URLs.
+fn site_fingerprint(config: &Config, site: &Site) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (
+        &config.base_url,
+        config.french_typography,
+        config.highlight_code,
+        config.words_per_minute,
+    )
+        .hash(&mut hasher);
+    for page in &site.pages {
+        (&page.lang, &page.key, &page.path, &page.group).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn body_key(fingerprint: u64, page: &Page) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (fingerprint, &page.body, &page.lang, &page.path, &page.slug).hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Renders every page's body; `bodies[i]` belongs to `site.pages[i]`. Broken links are
 /// returned as errors beside the bodies, so a check can go on.
-pub fn render_all(config: &Config, site: &Site) -> (Vec<Rendered>, Vec<Warning>, Vec<Error>) {
+pub fn render_all(
+    config: &Config,
+    site: &Site,
+    cache: Option<&Cache>,
+) -> (Vec<Rendered>, Vec<Warning>, Vec<Error>) {
+    let fingerprint = site_fingerprint(config, site);
     let rendered: Vec<Rendered> = site
         .pages
         .par_iter()
-        .map(|page| render_page(config, site, page))
+        .map(|page| {
+            let Some(cache) = cache else {
+                return render_page(config, site, page);
+            };
+            let key = body_key(fingerprint, page);
+            cache.get(key).unwrap_or_else(|| {
+                let rendered = render_page(config, site, page);
+                cache.put(key, &rendered);
+                rendered
+            })
+        })
         .collect();
+    if let Some(cache) = cache {
+        cache.keep_only(
+            &site
+                .pages
+                .iter()
+                .map(|p| body_key(fingerprint, p))
+                .collect(),
+        );
+    }
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for (page, body) in site.pages.iter().zip(&rendered) {

@@ -91,6 +91,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The dev server could not start.
+    #[error("{0}")]
+    Serve(String),
     #[error("{}", join_errors(.0))]
     Many(Vec<Error>),
 }
@@ -122,7 +125,7 @@ impl Error {
             | Error::DuplicateUrl { location, .. }
             | Error::Template { location, .. }
             | Error::Output { location, .. } => Some(location),
-            Error::Io { .. } | Error::Many(_) => None,
+            Error::Io { .. } | Error::Serve(_) | Error::Many(_) => None,
         }
     }
 

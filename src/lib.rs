@@ -12,9 +12,11 @@ pub mod lang;
 pub mod markdown;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod typography;
+pub mod watch;
 pub mod write;
 
 use std::path::PathBuf;
@@ -81,9 +83,47 @@ pub struct Diagnostics {
     pub files: usize,
 }
 
-/// Runs the whole pipeline in memory, going on past errors as far as it can so that one run
-/// reports every problem. Gives the site's files only if every stage could run.
-pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
+/// A site read, parsed and planned, ready to render any of its files.
+pub struct Prepared {
+    pub config: Config,
+    pub site: site::Site,
+    pub bodies: Vec<markdown::Rendered>,
+    pub theme: render::Theme,
+    pub plan: render::SitePlan,
+}
+
+impl Prepared {
+    pub fn inputs(&self) -> render::Inputs<'_> {
+        render::Inputs {
+            config: &self.config,
+            site: &self.site,
+            bodies: &self.bodies,
+            theme: &self.theme,
+        }
+    }
+
+    /// Renders the file at `path` (relative to the output folder), if the site has one.
+    pub fn render(&self, path: &str) -> Option<Result<render::Content>> {
+        let &index = self.plan.index.get(path)?;
+        Some(render::render_target(
+            &self.inputs(),
+            &self.plan,
+            &self.plan.targets[index].1,
+        ))
+    }
+
+    pub fn render_all(&self) -> Result<Vec<render::OutputFile>> {
+        render::render_all(&self.inputs(), &self.plan)
+    }
+}
+
+/// Reads, parses and plans the site, going on past errors as far as it can so that one run
+/// reports every problem. `cache` keeps rendered Markdown between runs (`serve`).
+pub fn prepare(
+    config: Config,
+    drafts: bool,
+    cache: Option<&bodies::Cache>,
+) -> (Option<Prepared>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut clock = Stopwatch::new();
     let sources = source::read_content(&config);
@@ -112,7 +152,7 @@ pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
     clock.lap("assemble");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
-    let (bodies, warnings, errors) = bodies::render_all(&config, &site);
+    let (bodies, warnings, errors) = bodies::render_all(&config, &site, cache);
     clock.lap("markdown");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
@@ -121,30 +161,75 @@ pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
         .iter()
         .map(|p| ((p.lang.clone(), p.key.clone()), config.absolute(&p.path)))
         .collect();
-    let files = render::Theme::load(&config, links).and_then(|(theme, warnings)| {
+    let planned = render::Theme::load(&config, links).and_then(|(theme, warnings)| {
         diagnostics.warnings.extend(warnings);
-        render::render_site(&config, &site, &bodies, &theme)
+        let inputs = render::Inputs {
+            config: &config,
+            site: &site,
+            bodies: &bodies,
+            theme: &theme,
+        };
+        let plan = render::SitePlan::new(&inputs)?;
+        Ok((theme, plan))
     });
-    clock.lap("templates");
-    let files = match files {
-        Ok(files) => files,
-        Err(e) => {
-            diagnostics.errors.push(e);
-            return (None, diagnostics);
-        }
-    };
+    clock.lap("plan");
     diagnostics.warnings.sort();
     diagnostics.warnings.dedup();
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let built = Built {
-        config,
-        files,
-        pages,
-        warnings: diagnostics.warnings.clone(),
-        site,
-        bodies,
+    match planned {
+        Ok((theme, plan)) => (
+            Some(Prepared {
+                config,
+                site,
+                bodies,
+                theme,
+                plan,
+            }),
+            diagnostics,
+        ),
+        Err(e) => {
+            diagnostics.errors.push(e);
+            (None, diagnostics)
+        }
+    }
+}
+
+/// Runs the whole pipeline in memory, going on past errors as far as it can so that one run
+/// reports every problem. Gives the site's files only if every stage could run.
+pub fn analyse(config: Config, drafts: bool) -> (Option<Built>, Diagnostics) {
+    let (prepared, mut diagnostics) = prepare(config, drafts, None);
+    let Some(prepared) = prepared else {
+        return (None, diagnostics);
     };
-    (Some(built), diagnostics)
+    let mut clock = Stopwatch::new();
+    let files = prepared.render_all();
+    clock.lap("render");
+    match files {
+        Ok(files) => {
+            let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+            let Prepared {
+                config,
+                site,
+                bodies,
+                ..
+            } = prepared;
+            let warnings = diagnostics.warnings.clone();
+            (
+                Some(Built {
+                    config,
+                    files,
+                    pages,
+                    warnings,
+                    site,
+                    bodies,
+                }),
+                diagnostics,
+            )
+        }
+        Err(e) => {
+            diagnostics.errors.push(e);
+            (None, diagnostics)
+        }
+    }
 }
 
 /// Prints how long each stage took when `GAZETTE_TIMINGS` is set (for profiling).

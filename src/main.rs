@@ -42,6 +42,30 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Serve the site from memory over HTTP; with --watch, rebuild and reload on every save.
+    Serve {
+        /// The site's folder (where config.toml is).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Rebuild on changes to content/, themes/, templates/, static/ and config.toml.
+        #[arg(long)]
+        watch: bool,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Anything but loopback exposes your drafts to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include pages marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+        /// Poll for changes instead of using the system's file events (network mounts, containers).
+        #[arg(long)]
+        poll: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check the site without writing anything: every error and warning at once.
     Check {
         /// The site's folder (where config.toml is).
@@ -82,6 +106,25 @@ fn main() -> ExitCode {
                 force,
             };
             build(&options)
+        }
+        Command::Serve {
+            root,
+            watch,
+            port,
+            bind,
+            drafts,
+            poll,
+            open,
+        } => {
+            let options = gazette::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                watch,
+                drafts,
+                poll,
+            };
+            serve(options, open)
         }
         Command::Check { root, drafts } => check(&root, drafts),
         Command::New {
@@ -177,4 +220,47 @@ fn new(root: &std::path::Path, target: &str, title: Option<&str>) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn serve(options: gazette::serve::ServeOptions, open: bool) -> ExitCode {
+    use std::io::Write;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: other machines on the network can read this site, drafts included",
+            options.bind
+        );
+    }
+    let watch = options.watch;
+    let server = match gazette::serve::Server::start(options) {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(1);
+        }
+    };
+    let url = format!("{}/", server.url());
+    println!(
+        "Serving {url} (Ctrl-C to stop){}",
+        if watch { ", rebuilding on changes" } else { "" }
+    );
+    let _ = std::io::stdout().flush();
+    if open {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(windows) {
+            "explorer"
+        } else {
+            "xdg-open"
+        };
+        let _ = std::process::Command::new(opener).arg(&url).spawn();
+    }
+    let http = server.spawn_http();
+    if watch {
+        if let Err(error) = server.watch() {
+            eprintln!("{error}");
+            return ExitCode::from(1);
+        }
+    }
+    let _ = http.join();
+    ExitCode::SUCCESS
 }

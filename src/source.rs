@@ -166,6 +166,8 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.starts_with('#')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".kate-swp")
         || name.ends_with(".tmp")
         || name.ends_with(".bck")
         || name.ends_with("___jb_tmp___")

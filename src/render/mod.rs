@@ -83,19 +83,8 @@ pub fn render_target(inputs: &Inputs, plan: &SitePlan, target: &Target) -> Resul
 }
 
 /// Renders every file of the site, in parallel.
-pub fn render_site(
-    config: &Config,
-    site: &Site,
-    bodies: &[Rendered],
-    theme: &Theme,
-) -> Result<Vec<OutputFile>> {
-    let inputs = Inputs {
-        config,
-        site,
-        bodies,
-        theme,
-    };
-    let plan = SitePlan::new(&inputs)?;
+pub fn render_all(inputs: &Inputs, plan: &SitePlan) -> Result<Vec<OutputFile>> {
+    let inputs = *inputs;
     let rendered: Vec<Result<Vec<OutputFile>>> = plan
         .targets
         .par_iter()
@@ -103,7 +92,7 @@ pub fn render_site(
         .map(|(path, target)| match target {
             // Both parts of an email come from one rendering.
             Target::Email { edition, issue, .. } => {
-                let (html, txt) = email::email(&inputs, &plan, *edition, *issue)?;
+                let (html, txt) = email::email(&inputs, plan, *edition, *issue)?;
                 let txt_path = format!("{}txt", path.trim_end_matches("html"));
                 Ok(vec![
                     OutputFile {
@@ -118,7 +107,7 @@ pub fn render_site(
             }
             _ => Ok(vec![OutputFile {
                 path: path.clone(),
-                content: render_target(&inputs, &plan, target)?,
+                content: render_target(&inputs, plan, target)?,
             }]),
         })
         .collect();
