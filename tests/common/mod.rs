@@ -2,6 +2,8 @@
 //! default theme, and read its output as parsed HTML.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
