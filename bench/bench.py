@@ -177,7 +177,9 @@ def run_checked(cmd):
 
 
 def timed(cmd):
-    """(wall seconds, peak RSS MiB) of one run, measured by GNU time."""
+    """(wall seconds, peak RSS MiB) of one run, measured by GNU time. Dirty pages are flushed
+    first: the previous run's writeback (or a deleted output's) would be charged to this run."""
+    os.sync()
     done = run_checked([GNU_TIME, "-f", "BENCH-TIME %e %M", *map(str, cmd)])
     matches = TIME_LINE.findall(done.stderr)
     if not matches:
@@ -209,12 +211,14 @@ def full_build_hugo(site):
 
 
 def count_outputs(folder):
-    """(HTML files, all files) under an output folder."""
-    pages = files = 0
-    for _, _, names in os.walk(folder):
+    """(HTML files, all files, MiB) under an output folder: the size says how much each tool
+    writes, which is most of a full build on a slow disk."""
+    pages = files = size = 0
+    for parent, _, names in os.walk(folder):
         files += len(names)
         pages += sum(name.endswith(".html") for name in names)
-    return pages, files
+        size += sum(os.path.getsize(os.path.join(parent, name)) for name in names)
+    return pages, files, size / 1024 / 1024
 
 
 def full_builds(tools, runs):
@@ -464,9 +468,9 @@ def bench_size(args, gazette, work, pairs):
     samples = full_builds(tools, args.runs)
     full = {}
     for name, runs in samples.items():
-        pages, files = count_outputs(outputs[name])
+        pages, files, mib = count_outputs(outputs[name])
         full[name] = {"wall_s": [w for w, _ in runs], "rss_mib": [r for _, r in runs],
-                      "pages": pages, "files": files}
+                      "pages": pages, "files": files, "output_mib": mib}
     rebuild = no_change_rebuilds(gazette, gsite, args.runs)
     return {"pairs": pairs, "full_build": full,
             "no_change_rebuild": {"wall_s": [w for w, _ in rebuild], "rss_mib": [r for _, r in rebuild]},
@@ -496,17 +500,18 @@ def print_full_builds(result, runs):
           f"{runs} run(s) per tool, tools alternating run by run.")
     print("Output deleted before every run (gazette: output/; Hugo: public/, resources/, cache): "
           "every run writes the whole site from scratch.")
-    print(f"{'tool':<14}{'median s':>10}{'min–max s':>15}{'RSS MiB':>10}{'pages':>9}{'files':>9}")
+    print(f"{'tool':<14}{'median s':>10}{'min–max s':>15}{'RSS MiB':>10}{'pages':>9}{'files':>9}"
+          f"{'out MiB':>9}")
     for name, r in full.items():
         print(f"{name:<14}{median(r['wall_s']):>10.2f}{spread(r['wall_s'], '{:.2f}'):>15}"
-              f"{median(r['rss_mib']):>10.0f}{r['pages']:>9}{r['files']:>9}")
+              f"{median(r['rss_mib']):>10.0f}{r['pages']:>9}{r['files']:>9}{r['output_mib']:>9.0f}")
     if "hugo" in full:
         g, h = full["gazette"], full["hugo"]
         wall = median(g["wall_s"]) / median(h["wall_s"])
         rss = median(g["rss_mib"]) / median(h["rss_mib"])
         print(f"{'gazette/hugo':<14}{wall:>9.2f}x{'':>15}{rss:>9.2f}x")
     print("(wall: GNU time %e, 10 ms resolution; RSS: peak resident set, median of the runs; "
-          "pages = .html files, emails included)")
+          "pages = .html files, gazette's emails included; out MiB = bytes written)")
 
 
 def print_rebuild(result):

@@ -10,6 +10,7 @@ pub mod error;
 pub mod frontmatter;
 pub mod lang;
 pub mod markdown;
+pub mod relative;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
@@ -36,6 +37,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder gazette did not create.
     pub force: bool,
+    /// Write links relative to each page (ending in index.html): output/ then works from disk.
+    pub relative: bool,
 }
 
 /// What a build did.
@@ -273,7 +276,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .clone()
         .unwrap_or_else(|| options.root.join("output"));
     write::check_output_dir(&options.root, &output, options.force)?;
-    let built = render_site(config, options.drafts)?;
+    let mut built = render_site(config, options.drafts)?;
+    if options.relative {
+        relative::make_links_relative(&mut built.files, &built.config.base_url);
+    }
     let mut clock = Stopwatch::new();
     let files = write::write_site(&output, &built.files)?;
     clock.lap("write");

@@ -41,6 +41,9 @@ enum Command {
         /// Replace an output folder that gazette did not create.
         #[arg(long)]
         force: bool,
+        /// Make links relative (ending in index.html) so output/ can be opened from disk.
+        #[arg(long)]
+        relative: bool,
     },
     /// Serve the site from memory over HTTP; with --watch, rebuild and reload on every save.
     Serve {
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             force,
+            relative,
         } => {
             let options = gazette::BuildOptions {
                 root,
@@ -104,6 +108,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 force,
+                relative,
             };
             build(&options)
         }

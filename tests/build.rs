@@ -418,3 +418,47 @@ fn the_sample_newsletter_builds() {
             .exists()
     );
 }
+
+#[test]
+fn relative_build_can_be_browsed_from_disk() {
+    let site = TestSite::fixture("bilingual");
+    let mut options = site.options();
+    options.relative = true;
+    gazette::build(&options).expect("relative build");
+    let mut checked = 0;
+    for file in site
+        .html_files()
+        .iter()
+        .filter(|f| !f.ends_with("email.html"))
+    {
+        let html = site.html(file);
+        let dir = std::path::Path::new(file)
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .to_path_buf();
+        for element in select(&html, "a[href], link[rel=stylesheet], img[src]") {
+            let url = element
+                .value()
+                .attr("href")
+                .or(element.value().attr("src"))
+                .unwrap_or_default();
+            assert!(!url.starts_with(BASE), "{file}: {url} is still absolute");
+            if url.contains("://") || url.starts_with('#') || url.starts_with("mailto:") {
+                continue;
+            }
+            let target = dir.join(url.split('#').next().unwrap_or_default());
+            assert!(
+                site.output().join(&target).is_file(),
+                "{file}: {url} does not lead to a file"
+            );
+            checked += 1;
+        }
+        if let Some(canonical) = attr(&html, "link[rel=canonical]", "href") {
+            assert!(
+                canonical.starts_with(BASE),
+                "{file}: the canonical URL stays absolute"
+            );
+        }
+    }
+    assert!(checked > 100, "{checked} links checked");
+}
