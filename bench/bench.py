@@ -23,13 +23,13 @@ import re
 import selectors
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from statistics import median
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_GAZETTE = REPO / "target" / "release" / "gazette"
@@ -116,7 +116,8 @@ def check_prerequisites(args):
 
 
 def first_line(cmd):
-    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[0]
+    """The first line a command prints (tool versions)."""
+    return run_checked(cmd).stdout.strip().splitlines()[0]
 
 
 def machine_info():
@@ -163,6 +164,18 @@ def install_theme(site):
     target = site / "themes" / "default"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(REPO / "themes" / "default", target)
+
+
+# --------------------------------------------------------------------------- statistics
+
+def stats(values):
+    """What the report shows of a series: median and range, with the values themselves."""
+    return {"median": median(values), "min": min(values), "max": max(values), "values": values}
+
+
+def run_stats(runs):
+    """[(wall, rss), ...] -> {"wall_s": stats, "rss_mib": stats}."""
+    return {"wall_s": stats([wall for wall, _ in runs]), "rss_mib": stats([rss for _, rss in runs])}
 
 
 # --------------------------------------------------------------------------- builds
@@ -234,8 +247,8 @@ def full_builds(tools, runs):
 
 
 def no_change_rebuilds(gazette, site, runs):
-    """gazette build again over its own untouched output: what a rebuild with nothing to do
-    costs (gazette has no build cache on disk, so this shows whether it skips any work)."""
+    """gazette build again over its own untouched output: shows whether gazette saves any
+    work when nothing changed."""
     samples = []
     for run in range(1, runs + 1):
         samples.append(timed(gazette_build(gazette, site)))
@@ -255,8 +268,11 @@ class EventStream:
                           "Accept: text/event-stream\r\n\r\n".encode())
         self.buffer = b""
         deadline = time.monotonic() + 10
-        while b"\r\n\r\n" not in self.buffer:
-            self._receive(deadline)
+        try:
+            while b"\r\n\r\n" not in self.buffer:
+                self._receive(deadline)
+        except TimeoutError:
+            raise BenchError(f"{EVENTS_PATH} sent no response headers within 10 s")
         head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
         if not head.startswith(b"HTTP/1.1 200"):
             raise BenchError(f"{EVENTS_PATH} answered: {head.decode(errors='replace')}")
@@ -318,7 +334,7 @@ def fetch_ok(port, path):
     """(body, seconds) of a page that must be served with 200."""
     status, body, seconds = http_get(port, path)
     if status != 200:
-        raise BenchError(f"GET {path} answered {status}:\n{body[:2000]}")
+        raise BenchError(f"GET {path} answered {status}:\n{body[:1000]}")
     return body, seconds
 
 
@@ -336,14 +352,14 @@ def start_server(gazette, site, log):
     match = re.match(r"Serving http://127\.0\.0\.1:(\d+)/", line)
     if not match:
         stop_server(proc)
-        raise BenchError(f"gazette serve did not print its address (got {line!r}); its log:\n"
-                         f"{Path(log.name).read_text(errors='replace')[-3000:]}")
+        raise BenchError(f"gazette serve did not print its address (got {line!r})")
     port = int(match.group(1))
     wait_until_answering(port, proc)
     return proc, port, startup
 
 
 def wait_until_answering(port, proc):
+    """The address is printed before the request threads start: poll until one answers."""
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -406,14 +422,11 @@ def one_edit(stream, port, article, page, marker):
         fh.write(f"\nPhrase témoin {marker} ajoutée par le banc d'essai.\n")
     wait_for_page(stream, port, page, marker)
     page_ms = (time.perf_counter() - t0) * 1000
-    fetches = {}
-    feed_has_edit = False
+    bodies, fetches = {}, {}
     for path in ("/fr/", "/fr/articles/", "/fr/atom.xml"):
-        body, seconds = fetch_ok(port, path)
+        bodies[path], seconds = fetch_ok(port, path)
         fetches[path] = seconds * 1000
-        if path == "/fr/atom.xml":
-            feed_has_edit = marker in body
-    return {"page_ms": page_ms, "fetch_ms": fetches, "feed_has_edit": feed_has_edit,
+    return {"page_ms": page_ms, "fetch_ms": fetches, "feed_has_edit": marker in bodies["/fr/atom.xml"],
             "all_ms": (time.perf_counter() - t0) * 1000}
 
 
@@ -422,34 +435,51 @@ def rebuild_times(log_path):
     return [int(ms) for ms in re.findall(r"rebuilt in (\d+) ms", log_path.read_text(errors="replace"))]
 
 
+def timed_edits(port, article, page):
+    """EDITS edits of `article`, each timed until `page` shows it."""
+    stream = EventStream(port)
+    try:
+        fetch_ok(port, page)
+        token = uuid.uuid4().hex[:8]
+        edits = []
+        for i in range(EDITS):
+            stream.discard(SETTLE)
+            edits.append(one_edit(stream, port, article, page, f"gzbench{token}n{i}"))
+            print(f"  edit {i + 1}/{EDITS}: page served after {edits[-1]['page_ms']:.0f} ms",
+                  file=sys.stderr)
+        return edits
+    finally:
+        stream.close()
+
+
 def edit_latency(gazette, site, work):
-    """EDITS timed edits of the newest French article under `gazette serve --watch`; the file
-    is restored and the server stopped whatever happens."""
+    """Timed edits of the newest French article under `gazette serve --watch`. The file is
+    restored and the server stopped whatever happens; a failure shows the server's log, which
+    holds the build errors."""
     article = newest_french_article(site)
     page = f"/fr/articles/{article.name.removesuffix('.fr.md')}/"
     original = article.read_bytes()
     log_path = work / f"serve-{site.name}.log"
-    token = uuid.uuid4().hex[:8]
-    edits = []
     with open(log_path, "w", encoding="utf-8") as log:
-        proc, port, startup = start_server(gazette, site, log)
         try:
-            stream = EventStream(port)
+            proc, port, startup = start_server(gazette, site, log)
             try:
-                fetch_ok(port, page)
-                for i in range(EDITS):
-                    stream.discard(SETTLE)
-                    edits.append(one_edit(stream, port, article, page, f"gzbench{token}n{i}"))
-                    print(f"  edit {i + 1}/{EDITS}: page served after {edits[-1]['page_ms']:.0f} ms",
-                          file=sys.stderr)
+                edits = timed_edits(port, article, page)
             finally:
-                stream.close()
-        finally:
-            article.write_bytes(original)
-            stop_server(proc)
+                article.write_bytes(original)
+                stop_server(proc)
+        except BenchError as error:
+            tail = log_path.read_text(errors="replace")[-3000:]
+            raise BenchError(f"{error}\ngazette serve's log ends with:\n{tail}") from None
     builds = rebuild_times(log_path)
-    return {"article": page, "startup_s": startup, "edits": edits,
-            "initial_build_ms": builds[0] if builds else None, "rebuild_ms": builds[1:]}
+    return {"article": page, "startup_s": startup, "edits": len(edits),
+            "page_ms": stats([e["page_ms"] for e in edits]),
+            "fetch_ms": {path: stats([e["fetch_ms"][path] for e in edits])
+                         for path in edits[0]["fetch_ms"]},
+            "all_ms": stats([e["all_ms"] for e in edits]),
+            "feed_has_edit": sum(e["feed_has_edit"] for e in edits),
+            "server_initial_build_ms": builds[0] if builds else None,
+            "server_rebuild_ms": stats(builds[1:]) if len(builds) > 1 else None}
 
 
 # --------------------------------------------------------------------------- one size
@@ -465,26 +495,25 @@ def bench_size(args, gazette, work, pairs):
         hsite = corpus(work, args.corpus_generator, pairs, "hugo")
         tools["hugo"] = lambda: full_build_hugo(hsite)
         outputs["hugo"] = hsite / "public"
-    samples = full_builds(tools, args.runs)
     full = {}
-    for name, runs in samples.items():
+    for name, runs in full_builds(tools, args.runs).items():
         pages, files, mib = count_outputs(outputs[name])
-        full[name] = {"wall_s": [w for w, _ in runs], "rss_mib": [r for _, r in runs],
-                      "pages": pages, "files": files, "output_mib": mib}
-    rebuild = no_change_rebuilds(gazette, gsite, args.runs)
-    return {"pairs": pairs, "full_build": full,
-            "no_change_rebuild": {"wall_s": [w for w, _ in rebuild], "rss_mib": [r for _, r in rebuild]},
-            "edit_to_served": edit_latency(gazette, gsite, work)}
+        full[name] = {**run_stats(runs), "pages": pages, "files": files, "output_mib": mib}
+    result = {"pairs": pairs, "full_build": full}
+    if "hugo" in full:
+        result["gazette_over_hugo"] = {
+            key: full["gazette"][key]["median"] / full["hugo"][key]["median"]
+            for key in ("wall_s", "rss_mib")}
+    result["no_change_rebuild"] = run_stats(no_change_rebuilds(gazette, gsite, args.runs))
+    result["edit_to_served"] = edit_latency(gazette, gsite, work)
+    return result
 
 
 # --------------------------------------------------------------------------- report
 
-def median(values):
-    return statistics.median(values)
-
-
-def spread(values, fmt):
-    return f"{fmt.format(min(values))}–{fmt.format(max(values))}"
+def spread(series, fmt):
+    """`min–max` of a stats() series."""
+    return f"{fmt.format(series['min'])}–{fmt.format(series['max'])}"
 
 
 def print_header(machine, versions, gazette):
@@ -495,21 +524,18 @@ def print_header(machine, versions, gazette):
 
 
 def print_full_builds(result, runs):
-    full = result["full_build"]
     print(f"\nFull build, {result['pairs']} article pairs ({2 * result['pairs']} Markdown files), "
           f"{runs} run(s) per tool, tools alternating run by run.")
     print("Output deleted before every run (gazette: output/; Hugo: public/, resources/, cache): "
           "every run writes the whole site from scratch.")
     print(f"{'tool':<14}{'median s':>10}{'min–max s':>15}{'RSS MiB':>10}{'pages':>9}{'files':>9}"
           f"{'out MiB':>9}")
-    for name, r in full.items():
-        print(f"{name:<14}{median(r['wall_s']):>10.2f}{spread(r['wall_s'], '{:.2f}'):>15}"
-              f"{median(r['rss_mib']):>10.0f}{r['pages']:>9}{r['files']:>9}{r['output_mib']:>9.0f}")
-    if "hugo" in full:
-        g, h = full["gazette"], full["hugo"]
-        wall = median(g["wall_s"]) / median(h["wall_s"])
-        rss = median(g["rss_mib"]) / median(h["rss_mib"])
-        print(f"{'gazette/hugo':<14}{wall:>9.2f}x{'':>15}{rss:>9.2f}x")
+    for name, r in result["full_build"].items():
+        print(f"{name:<14}{r['wall_s']['median']:>10.2f}{spread(r['wall_s'], '{:.2f}'):>15}"
+              f"{r['rss_mib']['median']:>10.0f}{r['pages']:>9}{r['files']:>9}{r['output_mib']:>9.0f}")
+    if "gazette_over_hugo" in result:
+        ratio = result["gazette_over_hugo"]
+        print(f"{'gazette/hugo':<14}{ratio['wall_s']:>9.2f}x{'':>15}{ratio['rss_mib']:>9.2f}x")
     print("(wall: GNU time %e, 10 ms resolution; RSS: peak resident set, median of the runs; "
           "pages = .html files, gazette's emails included; out MiB = bytes written)")
 
@@ -517,28 +543,23 @@ def print_full_builds(result, runs):
 def print_rebuild(result):
     r = result["no_change_rebuild"]
     print(f"No-change rebuild (gazette build again into its existing output/): "
-          f"median {median(r['wall_s']):.2f} s ({spread(r['wall_s'], '{:.2f}')} s), "
-          f"{median(r['rss_mib']):.0f} MiB")
+          f"median {r['wall_s']['median']:.2f} s ({spread(r['wall_s'], '{:.2f}')} s), "
+          f"{r['rss_mib']['median']:.0f} MiB")
 
 
 def print_latency(result):
     e = result["edit_to_served"]
-    edits = e["edits"]
-    page = [x["page_ms"] for x in edits]
-    every = [x["all_ms"] for x in edits]
-    print(f"Edit to served (gazette serve --watch, {len(edits)} appends to {e['article']}):")
+    print(f"Edit to served (gazette serve --watch, {e['edits']} appends to {e['article']}):")
     print(f"  server start to first answer (initial in-memory build): {e['startup_s']:.2f} s")
-    print(f"  save -> reload event -> page shows the edit: median {median(page):.0f} ms "
-          f"({spread(page, '{:.0f}')} ms)")
-    for path in edits[0]["fetch_ms"]:
-        times = [x["fetch_ms"][path] for x in edits]
-        print(f"  then GET {path:<14} median {median(times):.0f} ms ({spread(times, '{:.0f}')} ms)")
-    print(f"  save -> page, home, section and feed all served: median {median(every):.0f} ms")
-    fresh = sum(x["feed_has_edit"] for x in edits)
-    print(f"  feed /fr/atom.xml showed the edit: {fresh}/{len(edits)}")
-    if e["rebuild_ms"]:
-        print(f"  server's own log: initial build {e['initial_build_ms']} ms, rebuilds median "
-              f"{median(e['rebuild_ms']):.0f} ms over {len(e['rebuild_ms'])}")
+    print(f"  save -> reload event -> page shows the edit: median {e['page_ms']['median']:.0f} ms "
+          f"({spread(e['page_ms'], '{:.0f}')} ms)")
+    for path, fetch in e["fetch_ms"].items():
+        print(f"  then GET {path:<14} median {fetch['median']:.0f} ms ({spread(fetch, '{:.0f}')} ms)")
+    print(f"  save -> page, home, section and feed all served: median {e['all_ms']['median']:.0f} ms")
+    print(f"  feed /fr/atom.xml showed the edit: {e['feed_has_edit']}/{e['edits']}")
+    if e["server_rebuild_ms"]:
+        print(f"  server's own log: initial build {e['server_initial_build_ms']} ms, rebuilds "
+              f"median {e['server_rebuild_ms']['median']:.0f} ms over {len(e['server_rebuild_ms']['values'])}")
 
 
 def print_size(result, runs):

@@ -1,0 +1,205 @@
+//! Hostile input never wins: the `hostile` fixture and generated monsters build with
+//! everything escaped, or fail with a clear error; never a panic, a hang, or a write
+//! outside the output folder. (Invalid-input cases with exact messages are in errors.rs.)
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+
+const TITLE: &str = "Q&A <b> ]]> \"x\" 'y' </script><script>alert(1)</script>";
+
+fn hostile() -> TestSite {
+    let site = TestSite::fixture("hostile");
+    site.build_ok();
+    site
+}
+
+#[test]
+fn hostile_titles_are_escaped_in_html() {
+    let site = hostile();
+    let html = site.html("en/notes/hostile/index.html");
+    assert_eq!(
+        text(&html, "h1"),
+        TITLE,
+        "shown as text, control character dropped"
+    );
+    assert!(
+        select(&html, "script")
+            .iter()
+            .all(|s| !s.text().collect::<String>().contains("alert(1)")),
+        "no script was injected"
+    );
+    assert!(select(&html, "img[onerror]").is_empty());
+    assert_eq!(
+        attr(&html, "meta[property='og:title']", "content").as_deref(),
+        Some(TITLE)
+    );
+    for file in site.html_files() {
+        let raw = site.read(&file);
+        assert!(
+            !raw.contains("<script>alert(1)"),
+            "{file} carries the raw title"
+        );
+        assert!(!raw.contains('\u{7}'), "{file} carries a control character");
+    }
+}
+
+#[test]
+fn hostile_titles_are_escaped_in_feeds_sitemap_and_json() {
+    let site = hostile();
+    for file in ["en/atom.xml", "en/rss.xml", "fr/atom.xml", "sitemap.xml"] {
+        let xml = site.read(file);
+        roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    let feed = feed_rs::parser::parse(site.read("en/rss.xml").as_bytes()).expect("RSS parses");
+    assert_eq!(
+        feed.entries[0].title.as_ref().map(|t| t.content.as_str()),
+        Some(TITLE)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("en/feed.json")).expect("JSON feed parses");
+    assert_eq!(json["items"][0]["title"], TITLE);
+    assert_eq!(json["title"], "Hostile </script> site");
+}
+
+#[test]
+fn hostile_titles_are_escaped_in_the_email_edition() {
+    let site = hostile();
+    let html = site.html("en/issues/1/email.html");
+    assert!(select(&html, "script").is_empty());
+    assert!(
+        select(&html, ".article h2")
+            .iter()
+            .any(|h| h.text().collect::<String>() == TITLE)
+    );
+    let txt = site.read("en/issues/1/email.txt");
+    assert!(
+        txt.contains(TITLE),
+        "plain text carries the title as written:\n{txt}"
+    );
+}
+
+#[test]
+fn bom_and_crlf_files_build() {
+    let site = hostile();
+    assert_eq!(
+        text(&site.html("fr/notes/bom/index.html"), "h1"),
+        "Avec BOM\u{a0}: oui"
+    );
+    assert!(
+        text(&site.html("fr/notes/crlf/index.html"), ".prose").contains("Ligne deux\u{a0}: fin.")
+    );
+}
+
+#[test]
+fn a_five_megabyte_article_builds() {
+    let site = TestSite::fixture("hostile");
+    let paragraph =
+        "Un paragraphe assez long : il parle de Rust, de « typographie » et de performances ! "
+            .repeat(40);
+    let body: String = (0..1500)
+        .map(|i| format!("## Partie {i}\n\n{paragraph}\n\n"))
+        .collect();
+    assert!(body.len() > 5_000_000);
+    site.write("content/notes/huge.fr.md", &article("Énorme", "", &body));
+    site.build_ok();
+    assert!(site.read("fr/notes/huge/index.html").len() > 5_000_000);
+}
+
+#[test]
+fn pathological_markdown_builds() {
+    let site = TestSite::fixture("hostile");
+    let nested_quotes = format!("{}fond", "> ".repeat(10_000));
+    let nested_lists: String = (0..2_000)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect();
+    let brackets = "[".repeat(50_000);
+    let emphasis = "*a **b ".repeat(20_000);
+    let links = "[a](".repeat(20_000);
+    site.write(
+        "content/notes/monster.fr.md",
+        &article(
+            "Monstre",
+            "",
+            &format!("{nested_quotes}\n\n{nested_lists}\n\n{brackets}\n\n{emphasis}\n\n{links}\n"),
+        ),
+    );
+    site.build_ok();
+    assert!(site.exists("fr/notes/monster/index.html"));
+}
+
+#[test]
+fn a_page_and_its_translation_at_the_same_url() {
+    let site = TestSite::fixture("hostile");
+    // No suffix means the default language: both files are the French version.
+    site.write("content/notes/twice.md", &article("Une fois", "", ""));
+    site.write("content/notes/twice.fr.md", &article("Deux fois", "", ""));
+    let error = site.build().expect_err("same URL");
+    let message = error.to_string();
+    assert!(
+        message.contains("content/notes/twice.md") && message.contains("content/notes/twice.fr.md"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_killed_build_never_leaves_a_truncated_output() {
+    let site = TestSite::fixture("hostile");
+    for i in 0..1500 {
+        site.write(
+            &format!("content/bulk/a{i}.fr.md"),
+            &article(
+                &format!("Article {i}"),
+                "tags = [\"x\"]",
+                &"Du texte : assez. ".repeat(200),
+            ),
+        );
+    }
+    site.build_ok();
+    let before = site.snapshot();
+    for delay in [30, 80, 150, 300, 600] {
+        site.write(
+            "content/bulk/a0.fr.md",
+            &article(&format!("Changed {delay}"), "", "x"),
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting a build");
+        std::thread::sleep(Duration::from_millis(delay));
+        let finished = child.try_wait().expect("polling the build").is_some();
+        let _ = child.kill();
+        let _ = child.wait();
+        let after = site.snapshot();
+        if finished || after != before {
+            // The build won the race: the output must then be the complete new site.
+            assert!(
+                site.read("fr/bulk/a0/index.html")
+                    .contains(&format!("Changed {delay}")),
+                "a complete new output"
+            );
+            assert_eq!(after.len(), before.len(), "no file missing or left over");
+            return;
+        }
+        assert_eq!(
+            after, before,
+            "killed after {delay} ms: output/ must be exactly as it was"
+        );
+    }
+    site.build_ok();
+    let staging: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("gazette-new"))
+        .collect();
+    assert!(
+        staging.is_empty(),
+        "a later build removes what killed builds left"
+    );
+}

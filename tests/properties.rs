@@ -1,0 +1,81 @@
+//! Property tests (proptest) over the parts that take arbitrary input: the front-matter
+//! splitter, slugs, the French typography pass and the dev server's URL resolver.
+//! Quick by default; `PROPTEST_CASES=200000 cargo test --release --test properties` for a
+//! long run.
+
+use std::path::Path;
+
+use gazette::frontmatter::{check_slug, parse, split};
+use gazette::serve::resolve_path;
+use gazette::typography::french;
+use proptest::prelude::*;
+
+fn is_single_safe_segment(s: &str) -> bool {
+    !s.is_empty() && !s.contains(['/', '\\', '\0']) && s != "." && s != ".." && !s.starts_with('.')
+}
+
+proptest! {
+    #[test]
+    fn front_matter_never_panics(text in "(\\+\\+\\+\n)?[a-z =\"\\[\\]0-9\n+-]{0,200}(\n\\+\\+\\+\n)?.{0,50}") {
+        let _ = split(&text, Path::new("x.md"));
+        let _ = parse(&text, Path::new("x.md"), true);
+    }
+
+    #[test]
+    fn front_matter_errors_point_inside_the_file(text in "\\+\\+\\+\n[a-z =\"0-9\n-]{0,120}\n\\+\\+\\+\n") {
+        if let Err(error) = parse(&text, Path::new("x.md"), true) {
+            let location = error.location().expect("front matter errors have a location");
+            prop_assert!(location.line >= 1 && location.line <= text.lines().count().max(1), "{error} for {text:?}");
+        }
+    }
+
+    #[test]
+    fn accepted_slugs_are_single_safe_segments(slug in "\\PC{0,24}") {
+        if let Ok(accepted) = check_slug(&slug) {
+            prop_assert!(is_single_safe_segment(&accepted), "{accepted:?}");
+        }
+        let suggested = slug::slugify(&slug);
+        prop_assert!(suggested.is_empty() || check_slug(&suggested).is_ok(), "the suggestion {suggested:?} must itself be valid");
+    }
+
+    #[test]
+    fn typography_is_idempotent(text in "[a-zA-Zéà' :;!?«»%0-9/.\u{a0}\u{202f}-]{0,80}") {
+        let once = french(&text);
+        prop_assert_eq!(french(&once), once.clone());
+        let removed: String = once.chars().filter(|c| *c != '\u{a0}' && *c != '\u{202f}' && *c != ' ').collect();
+        let original: String = text.chars().filter(|c| *c != '\u{a0}' && *c != '\u{202f}' && *c != ' ').map(|c| if c == '\'' { '’' } else { c }).collect();
+        prop_assert_eq!(removed, original, "only spaces and apostrophes change");
+    }
+
+    #[test]
+    fn typography_never_touches_code(code in "[a-z :;!?'«»]{1,30}", prose in "[a-z :;!?]{0,30}") {
+        let resolve = |_: &str| Err::<String, String>("no links".into());
+        let options = gazette::markdown::RenderOptions {
+            french: true,
+            highlight: false,
+            id_prefix: "p-",
+            page_url: "https://g.example/fr/a/",
+            base_url: "https://g.example",
+            words_per_minute: 200,
+            resolve: &resolve,
+        };
+        let code = code.trim();
+        prop_assume!(!code.is_empty());
+        let body = format!("{prose} `{code}` {prose}\n\n```\n{code}\n```\n");
+        let rendered = gazette::markdown::render(&body, &options);
+        let escaped = code.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;");
+        let inline = format!("<code>{escaped}</code>");
+        let inline_html = format!("<code>{}</code>", code.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"));
+        prop_assert!(rendered.html.contains(&inline) || rendered.html.contains(&inline_html), "{code:?} in {}", rendered.html);
+        prop_assert!(rendered.html.contains(&escaped) || rendered.html.contains(&code.replace('\'', "&#39;")), "block {code:?} in {}", rendered.html);
+    }
+
+    #[test]
+    fn served_paths_stay_inside_the_build(url in "/[a-zA-Z0-9%./\\\\?#_-]{0,40}") {
+        if let Some(key) = resolve_path(&url) {
+            prop_assert!(!key.starts_with('/'), "{key}");
+            prop_assert!(!key.contains('\\') && !key.contains('\0'), "{key}");
+            prop_assert!(key.split('/').all(|s| !s.is_empty() && s != "." && s != ".."), "{url} -> {key}");
+        }
+    }
+}
