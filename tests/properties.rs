@@ -42,13 +42,15 @@ proptest! {
     fn typography_is_idempotent(text in "[a-zA-Zéà' :;!?«»%0-9/.\u{a0}\u{202f}-]{0,80}") {
         let once = french(&text);
         prop_assert_eq!(french(&once), once.clone());
-        let removed: String = once.chars().filter(|c| *c != '\u{a0}' && *c != '\u{202f}' && *c != ' ').collect();
-        let original: String = text.chars().filter(|c| *c != '\u{a0}' && *c != '\u{202f}' && *c != ' ').map(|c| if c == '\'' { '’' } else { c }).collect();
-        prop_assert_eq!(removed, original, "only spaces and apostrophes change");
+        // Apostrophes become typographic except inside URLs, which are left as written.
+        let skeleton = |s: &str| -> String {
+            s.chars().filter(|c| !matches!(c, '\u{a0}' | '\u{202f}' | ' ')).map(|c| if c == '’' { '\'' } else { c }).collect()
+        };
+        prop_assert_eq!(skeleton(&once), skeleton(&text), "only spaces and apostrophes change");
     }
 
     #[test]
-    fn typography_never_touches_code(code in "[a-z :;!?'«»]{1,30}", prose in "[a-z :;!?]{0,30}") {
+    fn typography_never_touches_code(code in "[a-z :;!?'«»]{1,30}", prose in "[a-z:;!?][a-z :;!?]{0,29}") {
         let resolve = |_: &str| Err::<String, String>("no links".into());
         let options = gazette::markdown::RenderOptions {
             french: true,
