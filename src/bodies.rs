@@ -17,6 +17,7 @@ use crate::site::{Page, Site};
 #[derive(Default)]
 pub struct Cache {
     bodies: Mutex<HashMap<u64, Rendered>>,
+    code: crate::markdown::CodeCache,
 }
 
 impl Cache {
@@ -68,16 +69,18 @@ pub fn render_all(
     cache: Option<&Cache>,
 ) -> (Vec<Rendered>, Vec<Warning>, Vec<Error>) {
     let fingerprint = site_fingerprint(config, site);
+    let build_code_cache = crate::markdown::CodeCache::default();
+    let code_cache = cache.map_or(&build_code_cache, |c| &c.code);
     let rendered: Vec<Rendered> = site
         .pages
         .par_iter()
         .map(|page| {
             let Some(cache) = cache else {
-                return render_page(config, site, page);
+                return render_page(config, site, page, code_cache);
             };
             let key = body_key(fingerprint, page);
             cache.get(key).unwrap_or_else(|| {
-                let rendered = render_page(config, site, page);
+                let rendered = render_page(config, site, page, code_cache);
                 cache.put(key, &rendered);
                 rendered
             })
@@ -114,7 +117,12 @@ pub fn render_all(
     (rendered, warnings, errors)
 }
 
-fn render_page(config: &Config, site: &Site, page: &Page) -> Rendered {
+fn render_page(
+    config: &Config,
+    site: &Site,
+    page: &Page,
+    code_cache: &crate::markdown::CodeCache,
+) -> Rendered {
     let page_url = config.absolute(&page.path);
     let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
     let id_prefix = format!("{}-", page.slug);
@@ -125,6 +133,7 @@ fn render_page(config: &Config, site: &Site, page: &Page) -> Rendered {
         page_url: &page_url,
         base_url: &config.base_url,
         words_per_minute: config.words_per_minute,
+        code_cache: Some(code_cache),
         resolve: &resolve,
     };
     markdown::render(&page.body, &options)

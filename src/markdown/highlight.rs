@@ -1,7 +1,9 @@
 //! Fenced code -> HTML with syntect's CSS classes (`hl-…`), so one stylesheet serves light
 //! and dark modes, and the email edition can inline it. Unknown languages give plain code.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
@@ -15,6 +17,42 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+/// Highlighted code by (language, code): a bilingual site shows each block twice, and
+/// `serve` re-renders unchanged blocks on every save.
+#[derive(Default)]
+pub struct CodeCache {
+    blocks: Mutex<HashMap<u64, Arc<str>>>,
+}
+
+impl CodeCache {
+    fn key(code: &str, lang: Option<&str>, highlight: bool) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        (code, lang, highlight).hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// `code_block`, remembered in `cache` when there is one.
+pub fn cached_code_block(
+    code: &str,
+    lang: Option<&str>,
+    highlight: bool,
+    cache: Option<&CodeCache>,
+) -> String {
+    let Some(cache) = cache else {
+        return code_block(code, lang, highlight);
+    };
+    let key = CodeCache::key(code, lang, highlight);
+    if let Some(html) = cache.blocks.lock().ok().and_then(|b| b.get(&key).cloned()) {
+        return html.to_string();
+    }
+    let html = code_block(code, lang, highlight);
+    if let Ok(mut blocks) = cache.blocks.lock() {
+        blocks.insert(key, Arc::from(html.as_str()));
+    }
+    html
 }
 
 /// `<pre><code>` for a fenced block; `lang` is the info string's first word.

@@ -14,7 +14,7 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html,
 };
 
-pub use highlight::{light_stylesheet, stylesheet as syntax_stylesheet};
+pub use highlight::{CodeCache, light_stylesheet, stylesheet as syntax_stylesheet};
 pub use text::{render_text, wrap};
 
 /// How to render one body.
@@ -28,6 +28,8 @@ pub struct RenderOptions<'a> {
     /// The site's base URL, without trailing slash: root-relative links resolve against it.
     pub base_url: &'a str,
     pub words_per_minute: usize,
+    /// Remembers highlighted code blocks across pages (and rebuilds).
+    pub code_cache: Option<&'a CodeCache>,
     /// Resolves `@/path.md#anchor` (given without `@/`) to an absolute URL, or says why not.
     pub resolve: &'a (dyn Fn(&str) -> Result<String, String> + Sync),
 }
@@ -165,7 +167,12 @@ impl<'o, 'a> State<'o, 'a> {
             match event {
                 Event::Text(text) => code.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
-                    let html = highlight::code_block(code, lang.as_deref(), self.options.highlight);
+                    let html = highlight::cached_code_block(
+                        code,
+                        lang.as_deref(),
+                        self.options.highlight,
+                        self.options.code_cache,
+                    );
                     self.code = None;
                     self.depth -= 1;
                     self.emit(Event::Html(html.into()));

@@ -16,6 +16,7 @@ fn render_with(body: &str, french: bool) -> Rendered {
         page_url: "https://g.example/fr/articles/a/",
         base_url: "https://g.example",
         words_per_minute: 200,
+        code_cache: None,
         resolve: &resolve,
     };
     render(body, &options)

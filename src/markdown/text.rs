@@ -358,6 +358,7 @@ mod tests {
             page_url: "https://g.example/fr/a/",
             base_url: "https://g.example",
             words_per_minute: 200,
+            code_cache: None,
             resolve: &resolve,
         };
         render_text(body, &options, 72)

@@ -50,6 +50,7 @@ fn plain_text(config: &Config, site: &Site, page: &Page) -> String {
         page_url: &page_url,
         base_url: &config.base_url,
         words_per_minute: config.words_per_minute,
+        code_cache: None,
         resolve: &resolve,
     };
     markdown::render_text(&page.body, &options, TEXT_WIDTH)
