@@ -2,10 +2,13 @@
 //! resolved against the site's pages. Broken links are errors at their file line.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+
+/// Cache keys only live in this process: a fast hash with fixed seeds will do.
+static HASH_STATE: ahash::RandomState = ahash::RandomState::with_seeds(1, 2, 3, 4);
 
 use crate::config::Config;
 use crate::error::{Error, Location, Warning};
@@ -16,16 +19,16 @@ use crate::site::{Page, Site};
 /// depends on: its text, language, URL, the options, and every page's URL (for `@/` links).
 #[derive(Default)]
 pub struct Cache {
-    bodies: Mutex<HashMap<u64, Rendered>>,
+    bodies: Mutex<HashMap<u64, Arc<Rendered>>>,
     code: crate::markdown::CodeCache,
 }
 
 impl Cache {
-    fn get(&self, key: u64) -> Option<Rendered> {
+    fn get(&self, key: u64) -> Option<Arc<Rendered>> {
         self.bodies.lock().ok()?.get(&key).cloned()
     }
 
-    fn put(&self, key: u64, rendered: &Rendered) {
+    fn put(&self, key: u64, rendered: &Arc<Rendered>) {
         if let Ok(mut bodies) = self.bodies.lock() {
             bodies.insert(key, rendered.clone());
         }
@@ -41,7 +44,7 @@ impl Cache {
 
 /// What every body's HTML depends on beyond its own page: options and all page URLs.
 fn site_fingerprint(config: &Config, site: &Site) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = HASH_STATE.build_hasher();
     (
         &config.base_url,
         config.french_typography,
@@ -56,7 +59,7 @@ fn site_fingerprint(config: &Config, site: &Site) -> u64 {
 }
 
 fn body_key(fingerprint: u64, page: &Page) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = HASH_STATE.build_hasher();
     (fingerprint, &page.body, &page.lang, &page.path, &page.slug).hash(&mut hasher);
     hasher.finish()
 }
@@ -67,34 +70,30 @@ pub fn render_all(
     config: &Config,
     site: &Site,
     cache: Option<&Cache>,
-) -> (Vec<Rendered>, Vec<Warning>, Vec<Error>) {
+) -> (Vec<Arc<Rendered>>, Vec<Warning>, Vec<Error>) {
     let fingerprint = site_fingerprint(config, site);
     let build_code_cache = crate::markdown::CodeCache::default();
     let code_cache = cache.map_or(&build_code_cache, |c| &c.code);
-    let rendered: Vec<Rendered> = site
+    let keyed: Vec<(u64, Arc<Rendered>)> = site
         .pages
         .par_iter()
         .map(|page| {
             let Some(cache) = cache else {
-                return render_page(config, site, page, code_cache);
+                return (0, Arc::new(render_page(config, site, page, code_cache)));
             };
             let key = body_key(fingerprint, page);
-            cache.get(key).unwrap_or_else(|| {
-                let rendered = render_page(config, site, page, code_cache);
+            let rendered = cache.get(key).unwrap_or_else(|| {
+                let rendered = Arc::new(render_page(config, site, page, code_cache));
                 cache.put(key, &rendered);
                 rendered
-            })
+            });
+            (key, rendered)
         })
         .collect();
     if let Some(cache) = cache {
-        cache.keep_only(
-            &site
-                .pages
-                .iter()
-                .map(|p| body_key(fingerprint, p))
-                .collect(),
-        );
+        cache.keep_only(&keyed.iter().map(|(key, _)| *key).collect());
     }
+    let rendered: Vec<Arc<Rendered>> = keyed.into_iter().map(|(_, r)| r).collect();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for (page, body) in site.pages.iter().zip(&rendered) {

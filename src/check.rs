@@ -79,7 +79,7 @@ fn broken_links(built: &Built) -> Vec<Error> {
                                 errors.push(broken(
                                     page,
                                     *offset,
-                                    format!("broken link {url}: the site has no page at {rest}"),
+                                    format!("broken link {url}: the site has nothing at {rest}"),
                                 ));
                                 continue;
                             }

@@ -57,7 +57,7 @@ pub struct Built {
     pub pages: usize,
     pub warnings: Vec<Warning>,
     pub site: site::Site,
-    pub bodies: Vec<markdown::Rendered>,
+    pub bodies: Vec<std::sync::Arc<markdown::Rendered>>,
 }
 
 /// Loads the config, applying command-line overrides.
@@ -90,7 +90,7 @@ pub struct Diagnostics {
 pub struct Prepared {
     pub config: Config,
     pub site: site::Site,
-    pub bodies: Vec<markdown::Rendered>,
+    pub bodies: Vec<std::sync::Arc<markdown::Rendered>>,
     pub theme: render::Theme,
     pub plan: render::SitePlan,
 }
@@ -115,21 +115,50 @@ impl Prepared {
         ))
     }
 
+    /// Renders one file of each kind (each page template, each feed, an email) and drops
+    /// them: `serve` renders on demand, and this finds template errors at rebuild time.
+    pub fn probe_templates(&self) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for (path, target) in &self.plan.targets {
+            let kind = match target {
+                render::Target::Page(job) => self.plan.jobs[*job].template.clone(),
+                render::Target::Feed { kind, .. } => format!("{kind:?}"),
+                render::Target::Email { text, .. } => format!("email {text}"),
+                render::Target::Sitemap | render::Target::Robots | render::Target::Copy(_) => {
+                    continue;
+                }
+            };
+            if seen.insert(kind) {
+                if let Some(Err(e)) = self.render(path) {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn render_all(&self) -> Result<Vec<render::OutputFile>> {
         render::render_all(&self.inputs(), &self.plan)
     }
 }
 
+/// What `serve` keeps between rebuilds: file texts and rendered Markdown.
+#[derive(Default)]
+pub struct Caches {
+    pub sources: source::Cache,
+    pub bodies: bodies::Cache,
+}
+
 /// Reads, parses and plans the site, going on past errors as far as it can so that one run
-/// reports every problem. `cache` keeps rendered Markdown between runs (`serve`).
+/// reports every problem. `caches` keep texts and rendered Markdown between runs (`serve`).
 pub fn prepare(
     config: Config,
     drafts: bool,
-    cache: Option<&bodies::Cache>,
+    caches: Option<&Caches>,
 ) -> (Option<Prepared>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut clock = Stopwatch::new();
-    let sources = source::read_content(&config);
+    let sources = source::read_content_cached(&config, caches.map(|c| &c.sources));
     clock.lap("read");
     diagnostics.files = sources.files.len() + sources.errors.len();
     diagnostics.errors.extend(sources.errors);
@@ -155,7 +184,7 @@ pub fn prepare(
     clock.lap("assemble");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
-    let (bodies, warnings, errors) = bodies::render_all(&config, &site, cache);
+    let (bodies, warnings, errors) = bodies::render_all(&config, &site, caches.map(|c| &c.bodies));
     clock.lap("markdown");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);

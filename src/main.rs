@@ -160,9 +160,14 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
         Err(error) => {
             reporter.error(&error);
             let count = error.flatten().len();
+            let output = options
+                .output
+                .clone()
+                .unwrap_or_else(|| options.root.join("output"));
             eprintln!(
-                "{count} error{}: the build failed and output/ was left as it was",
-                if count == 1 { "" } else { "s" }
+                "{count} error{}: the build failed and {} was left as it was",
+                if count == 1 { "" } else { "s" },
+                output.display()
             );
             ExitCode::from(1)
         }

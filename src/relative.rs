@@ -7,7 +7,11 @@ use crate::render::{Content, OutputFile};
 /// Rewrites the HTML pages of `files` (emails excepted: mail clients need absolute URLs).
 pub fn make_links_relative(files: &mut [OutputFile], base_url: &str) {
     for file in files.iter_mut() {
-        if !file.path.ends_with(".html") || file.path.ends_with("email.html") {
+        // 404.html is shown for missing pages anywhere in the site: its links stay absolute.
+        if !file.path.ends_with(".html")
+            || file.path.ends_with("email.html")
+            || file.path == "404.html"
+        {
             continue;
         }
         if let Content::Bytes(bytes) = &mut file.content {

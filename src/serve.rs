@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use tiny_http::{Header, Method, Request, Response};
 
 use crate::render::Content;
-use crate::{BuildOptions, Error, Prepared, bodies, load_config, prepare};
+use crate::{BuildOptions, Error, Prepared, load_config, prepare};
 
 /// Where the reload stream is served.
 pub const EVENTS_PATH: &str = "/__gazette/events";
@@ -69,7 +69,7 @@ struct State {
     /// The last build's error, while it is not fixed.
     error: RwLock<Option<String>>,
     clients: Mutex<Vec<Sender<String>>>,
-    cache: bodies::Cache,
+    caches: crate::Caches,
 }
 
 /// A running server: its address, and the loop that rebuilds on changes.
@@ -103,7 +103,7 @@ impl Server {
             generation: RwLock::new(None),
             error: RwLock::new(None),
             clients: Mutex::new(Vec::new()),
-            cache: bodies::Cache::default(),
+            caches: crate::Caches::default(),
         });
         state.rebuild(&[]);
         Ok(Server {
@@ -153,10 +153,12 @@ impl State {
             ..Default::default()
         };
         let result = load_config(&options).and_then(|config| {
-            let (prepared, diagnostics) = prepare(config, self.options.drafts, Some(&self.cache));
+            let (prepared, diagnostics) = prepare(config, self.options.drafts, Some(&self.caches));
             match (Error::from_many(diagnostics.errors), prepared) {
                 (Some(e), _) => Err(e),
-                (None, Some(prepared)) => Ok((prepared, diagnostics.warnings)),
+                (None, Some(prepared)) => prepared
+                    .probe_templates()
+                    .map(|()| (prepared, diagnostics.warnings)),
                 (None, None) => Err(Error::Many(Vec::new())),
             }
         });
@@ -187,7 +189,12 @@ impl State {
             Err(error) => {
                 let message: Vec<String> = error.flatten().iter().map(|e| e.to_string()).collect();
                 let message = message.join("\n");
-                eprintln!("{message}\nthe build failed: still serving the last good build");
+                let fallback = if self.current().is_some() {
+                    "still serving the last good build"
+                } else {
+                    "fix it and save: the site will appear"
+                };
+                eprintln!("{message}\nthe build failed: {fallback}");
                 if let Ok(mut current) = self.error.write() {
                     *current = Some(message.clone());
                 }

@@ -67,7 +67,39 @@ pub struct Sources {
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Reads every file under content/. Files that cannot be read are in `errors`.
+/// File texts kept between builds (`serve`), re-read only when size or mtime change.
+#[derive(Default)]
+pub struct Cache {
+    texts:
+        std::sync::Mutex<std::collections::HashMap<PathBuf, (std::time::SystemTime, u64, String)>>,
+}
+
+impl Cache {
+    fn read(&self, full: &Path, shown: &Path) -> Result<String> {
+        let meta = std::fs::metadata(full).map_err(|e| Error::io(shown, e))?;
+        let stamp = meta.modified().ok();
+        if let (Some(stamp), Ok(texts)) = (stamp, self.texts.lock()) {
+            if let Some((mtime, len, text)) = texts.get(full) {
+                if *mtime == stamp && *len == meta.len() {
+                    return Ok(text.clone());
+                }
+            }
+        }
+        let text = read_text(full, shown)?;
+        if let (Some(stamp), Ok(mut texts)) = (stamp, self.texts.lock()) {
+            texts.insert(full.to_path_buf(), (stamp, meta.len(), text.clone()));
+        }
+        Ok(text)
+    }
+}
+
+/// Reads every file under content/. Files that cannot be read are in `errors`.
 pub fn read_content(config: &Config) -> Sources {
+    read_content_cached(config, None)
+}
+
+/// `read_content`, taking unchanged files from `cache`.
+pub fn read_content_cached(config: &Config, cache: Option<&Cache>) -> Sources {
     let content = config.content_dir();
     if !content.is_dir() {
         return Sources::default();
@@ -76,7 +108,7 @@ pub fn read_content(config: &Config) -> Sources {
     let bundles: Vec<String> = markdown.iter().filter_map(|rel| bundle_of(rel)).collect();
     let read: Vec<Result<SourceFile>> = markdown
         .par_iter()
-        .map(|rel| read_markdown(config, rel))
+        .map(|rel| read_markdown(config, rel, cache))
         .collect();
     let mut files = Vec::new();
     for result in read {
@@ -181,7 +213,7 @@ fn bundle_of(rel: &str) -> Option<String> {
     (stem == "index").then(|| dir.to_string())
 }
 
-fn read_markdown(config: &Config, rel: &str) -> Result<SourceFile> {
+fn read_markdown(config: &Config, rel: &str, cache: Option<&Cache>) -> Result<SourceFile> {
     let path = Path::new("content").join(rel);
     let full = config.content_dir().join(rel);
     let (dir, file) = rel.rsplit_once('/').unwrap_or(("", rel));
@@ -221,7 +253,10 @@ fn read_markdown(config: &Config, rel: &str) -> Result<SourceFile> {
     } else {
         format!("{dir}/{stem}")
     };
-    let text = read_text(&full, &path)?;
+    let text = match cache {
+        Some(cache) => cache.read(&full, &path)?,
+        None => read_text(&full, &path)?,
+    };
     Ok(SourceFile {
         path,
         key,
@@ -270,9 +305,9 @@ pub fn read_text(full: &Path, shown: &Path) -> Result<String> {
         return Err(Error::Content {
             location: Location::file(shown),
             message: format!(
-                "file is {} MB; gazette reads files up to {} MB",
-                meta.len() / 1_000_000,
-                MAX_FILE_BYTES / 1_000_000
+                "file is {} MiB; gazette reads files up to {} MiB",
+                meta.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
             ),
         });
     }

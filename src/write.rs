@@ -192,8 +192,9 @@ fn swap(output: &Path, staging: &Path, parent: &Path, name: &str) -> Result<()> 
         .flatten()
         .filter(|e| {
             let n = e.file_name();
-            let n = n.to_string_lossy();
-            n.starts_with('.') && n != MARKER
+            let name = n.to_string_lossy();
+            // Kept only if this build does not publish its own (static/.well-known wins).
+            name.starts_with('.') && name != MARKER && !staging.join(&n).exists()
         })
         .map(|e| e.path())
         .collect();
@@ -202,7 +203,6 @@ fn swap(output: &Path, staging: &Path, parent: &Path, name: &str) -> Result<()> 
         for path in &kept {
             if let Some(file_name) = path.file_name() {
                 let target = staging.join(file_name);
-                let _ = fs::remove_dir_all(&target).or_else(|_| fs::remove_file(&target));
                 fs::rename(path, &target).map_err(|e| Error::io(path, e))?;
                 moved.push((path.clone(), target));
             }

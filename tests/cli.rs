@@ -98,3 +98,103 @@ fn output_and_base_url_flags() {
         Some("https://preview.example/x/en/")
     );
 }
+
+#[test]
+fn check_reports_every_problem_and_a_summary() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/bad.fr.md",
+        "+++\ntitle = \"T\"\ndate = \"2026-13-01\"\n+++\n",
+    );
+    site.write("content/news/links.fr.md", "+++\ntitle = \"L\"\ndate = 2026-11-01\n+++\n[x](/fr/nope/) [y](@/news/first.md#nope) ![](pic.png)\n");
+    let output = gazette(&["check", "--root", site.root().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("content/news/bad.fr.md:3:8: invalid date"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/news/links.fr.md:5:1: broken link"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("has no element with id \"nope\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: image without alt text"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("3 | date = \"2026-13-01\"\n  |        ^"),
+        "the line and a caret: {stderr}"
+    );
+    assert!(
+        stderr
+            .trim_end()
+            .ends_with("4 errors, 3 warnings in 17 files"),
+        "{stderr}"
+    );
+    assert!(!site.output().exists(), "check writes nothing");
+}
+
+#[test]
+fn check_passes_a_good_site() {
+    let site = TestSite::fixture("bilingual");
+    let output = gazette(&["check", "--root", site.root().to_str().unwrap()]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn new_writes_paired_drafts_and_never_overwrites() {
+    let site = TestSite::fixture("bilingual");
+    let root = site.root();
+    let output = gazette(&[
+        "new",
+        "news/Numéro spécial",
+        "--title",
+        "Numéro spécial : Noël",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let fr = std::fs::read_to_string(root.join("content/news/numero-special.fr.md")).unwrap();
+    assert!(
+        fr.contains("title = \"Numéro spécial : Noël\"") && fr.contains("draft = true"),
+        "{fr}"
+    );
+    assert!(root.join("content/news/numero-special.en.md").exists());
+    let mut options = site.options();
+    options.drafts = true;
+    gazette::build(&options).expect("the stubs build");
+    assert!(site.exists("fr/news/numero-special/index.html"));
+    assert!(site.exists("en/news/numero-special/index.html"));
+    let again = gazette(&[
+        "new",
+        "news/numero-special",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        first_line(&again).starts_with("content/news/numero-special.fr.md: already exists"),
+        "{}",
+        first_line(&again)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("content/news/numero-special.fr.md")).unwrap(),
+        fr,
+        "untouched"
+    );
+}

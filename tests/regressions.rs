@@ -155,3 +155,24 @@ fn issue_lastmod_in_the_sitemap_counts_the_intro_date() {
         "the intro is dated after the articles"
     );
 }
+
+#[test]
+fn a_changed_static_dotfile_replaces_the_published_one() {
+    let site = TestSite::fixture("bilingual");
+    site.write("static/.well-known/security.txt", "Contact: old");
+    site.build_ok();
+    site.write("static/.well-known/security.txt", "Contact: new");
+    site.build_ok();
+    assert_eq!(site.read(".well-known/security.txt"), "Contact: new");
+}
+
+#[test]
+fn json_feed_summaries_are_plain_text() {
+    let site = TestSite::fixture("bilingual");
+    site.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&site.read("fr/feed.json")).unwrap();
+    for item in json["items"].as_array().unwrap() {
+        let summary = item["summary"].as_str().unwrap_or_default();
+        assert!(!summary.contains('<'), "{summary}");
+    }
+}

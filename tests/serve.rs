@@ -318,3 +318,26 @@ fn malformed_requests_do_not_stop_the_server() {
     }
     assert_eq!(served.get("/fr/").status, 200, "still answering");
 }
+
+#[test]
+fn a_template_error_found_at_rebuild_is_shown_and_cleared() {
+    let served = serve(TestSite::fixture("bilingual"));
+    let events = served.events();
+    fs::create_dir_all(served.path("templates")).unwrap();
+    let broken = "{% extends \"base.html\" %}{% block content %}{{ page.no_such_field }}{% endblock content %}";
+    fs::write(served.path("templates/page.html"), broken).unwrap();
+    let received = events.reloads_after_save();
+    assert!(
+        received
+            .iter()
+            .any(|e| e.starts_with("build-error: templates/page.html:1:")),
+        "{received:?}"
+    );
+    assert_eq!(
+        served.get("/en/about/").status,
+        200,
+        "the last good build is still served"
+    );
+    fs::remove_file(served.path("templates/page.html")).unwrap();
+    assert_eq!(events.reloads_after_save(), ["reload: page"]);
+}

@@ -2,7 +2,7 @@
 //! and dark modes, and the email edition can inline it. Unknown languages give plain code.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -10,6 +10,9 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 use super::escape_html;
+
+/// Cache keys only live in this process: a fast hash with fixed seeds will do.
+static HASH_STATE: ahash::RandomState = ahash::RandomState::with_seeds(1, 2, 3, 4);
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -28,7 +31,7 @@ pub struct CodeCache {
 
 impl CodeCache {
     fn key(code: &str, lang: Option<&str>, highlight: bool) -> u64 {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = HASH_STATE.build_hasher();
         (code, lang, highlight).hash(&mut hasher);
         hasher.finish()
     }

@@ -152,6 +152,12 @@ impl<'o> Writer<'o> {
     fn start(&mut self, tag: Tag) {
         match tag {
             Tag::Paragraph | Tag::TableCell => self.prev_char = None,
+            Tag::Table(_) => {
+                self.flush_inline();
+                if !self.out.is_empty() {
+                    self.out.push_str("\n\n");
+                }
+            }
             Tag::Heading { level, .. } => self.heading = Some(level),
             Tag::BlockQuote(_) => self.blocks.push(Block::Quote),
             Tag::List(start) => self.blocks.push(Block::List(start)),
@@ -230,7 +236,10 @@ impl<'o> Writer<'o> {
                     .push_str(&wrap(&row, self.width, &prefix, &format!("{prefix}  ")));
                 self.out.push('\n');
             }
-            TagEnd::Table => self.out.push('\n'),
+            TagEnd::Table => {
+                let end = self.out.trim_end_matches('\n').len();
+                self.out.truncate(end);
+            }
             TagEnd::FootnoteDefinition => {
                 self.flush_inline();
                 if let Some(label) = self.in_note.take() {
@@ -409,6 +418,12 @@ mod tests {
             text.contains("\n    fn main() { println!(\"a ?\"); }"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn tables_are_blocks_of_their_own() {
+        let text = text_of("Texte.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nFin.", false);
+        assert_eq!(text, "Texte.\n\na | b\n1 | 2\n\nFin.");
     }
 
     #[test]

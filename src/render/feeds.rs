@@ -2,6 +2,8 @@
 //! overridable) and `/LANG/feed.json` (JSON Feed 1.1, built with serde_json).
 //! Full content with every URL absolute; drafts never reach here.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -50,7 +52,7 @@ pub fn absolute_fragments(html: &str, page_url: &str) -> String {
 fn feed<'a>(
     config: &Config,
     site: &'a Site,
-    bodies: &[Rendered],
+    bodies: &[Arc<Rendered>],
     edition: &'a Edition,
 ) -> Feed<'a> {
     let lang = edition.lang.as_str();
@@ -103,6 +105,7 @@ fn feed<'a>(
     let updated = edition
         .articles
         .iter()
+        .filter(|&&i| !site.pages[i].front.draft)
         .filter_map(|&i| site.pages[i].front.updated.or(site.pages[i].front.date))
         .max();
     Feed {
@@ -146,7 +149,7 @@ fn json_feed(feed: &Feed) -> String {
                 "url": e.url,
                 "title": e.title,
                 "content_html": e.content,
-                "summary": e.description.map_or_else(|| e.summary.clone(), str::to_string),
+                "summary": e.description.unwrap_or_default(),
                 "tags": e.tags,
                 "authors": e.authors.iter().map(|a| json!({ "name": a })).collect::<Vec<_>>(),
                 "language": feed.lang,

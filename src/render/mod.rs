@@ -12,6 +12,7 @@ pub mod theme;
 pub mod views;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -27,7 +28,7 @@ pub use theme::Theme;
 pub struct Inputs<'a> {
     pub config: &'a Config,
     pub site: &'a Site,
-    pub bodies: &'a [Rendered],
+    pub bodies: &'a [Arc<Rendered>],
     pub theme: &'a Theme,
 }
 

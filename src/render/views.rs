@@ -1,6 +1,8 @@
 //! Site data -> template views (plain serde data, converted to Tera values once per build):
 //! what a theme sees of a page, a list entry, a tag, an issue, a language.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use tera::Value;
 
@@ -68,7 +70,7 @@ fn kind_name(kind: &PageKind) -> &'static str {
 pub fn page_view(
     config: &Config,
     site: &Site,
-    bodies: &[Rendered],
+    bodies: &[Arc<Rendered>],
     id: usize,
     full: bool,
 ) -> Value {
@@ -197,7 +199,7 @@ pub struct IssueView {
 pub fn issue_view(
     config: &Config,
     site: &Site,
-    bodies: &[Rendered],
+    bodies: &[Arc<Rendered>],
     issue: &Issue,
     pages: Vec<Value>,
     fallback_title: String,
