@@ -59,9 +59,7 @@ fn site_fingerprint(config: &Config, site: &Site) -> u64 {
 }
 
 fn body_key(fingerprint: u64, page: &Page) -> u64 {
-    let mut hasher = HASH_STATE.build_hasher();
-    (fingerprint, &page.body, &page.lang, &page.path, &page.slug).hash(&mut hasher);
-    hasher.finish()
+    HASH_STATE.hash_one((fingerprint, &page.body, &page.lang, &page.path, &page.slug))
 }
 
 /// Renders every page's body; `bodies[i]` belongs to `site.pages[i]`. Broken links are

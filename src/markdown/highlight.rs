@@ -2,7 +2,7 @@
 //! and dark modes, and the email edition can inline it. Unknown languages give plain code.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -31,9 +31,7 @@ pub struct CodeCache {
 
 impl CodeCache {
     fn key(code: &str, lang: Option<&str>, highlight: bool) -> u64 {
-        let mut hasher = HASH_STATE.build_hasher();
-        (code, lang, highlight).hash(&mut hasher);
-        hasher.finish()
+        HASH_STATE.hash_one((code, lang, highlight))
     }
 }
 
