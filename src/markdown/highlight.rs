@@ -2,7 +2,6 @@
 //! and dark modes, and the email edition can inline it. Unknown languages give plain code.
 
 use std::collections::HashMap;
-use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
