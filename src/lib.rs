@@ -287,35 +287,40 @@ impl Stopwatch {
     }
 }
 
-/// Runs the whole pipeline in memory; any error fails it.
-pub fn render_site(config: Config, drafts: bool) -> Result<Built> {
-    let (built, diagnostics) = analyse(config, drafts);
-    match (Error::from_many(diagnostics.errors), built) {
-        (Some(e), _) => Err(e),
-        (None, Some(built)) => Ok(built),
-        (None, None) => Err(Error::Many(Vec::new())),
-    }
-}
-
-/// `gazette build`: renders the site and replaces the output folder with it.
+/// `gazette build`: renders the site and replaces the output folder with it. Each file is
+/// written as soon as it is rendered, into a new folder swapped in only when all succeeded.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let config = load_config(options)?;
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join("output"));
+    let output = options.output.clone().unwrap_or_else(|| options.root.join("output"));
     write::check_output_dir(&options.root, &output, options.force)?;
-    let mut built = render_site(config, options.drafts)?;
-    if options.relative {
-        relative::make_links_relative(&mut built.files, &built.config.base_url);
-    }
+    let (prepared, diagnostics) = prepare(config, options.drafts, None);
+    let prepared = match (Error::from_many(diagnostics.errors), prepared) {
+        (Some(e), _) => return Err(e),
+        (None, Some(prepared)) => prepared,
+        (None, None) => return Err(Error::Many(Vec::new())),
+    };
     let mut clock = Stopwatch::new();
-    let files = write::write_site(&output, &built.files)?;
-    clock.lap("write");
-    Ok(BuildReport {
-        output,
-        pages: built.pages,
-        files,
-        warnings: built.warnings,
-    })
+    let paths = render::output_paths(&prepared.plan);
+    let staging = write::Staging::begin(&output, &paths)?;
+    let base_url = prepared.config.base_url.clone();
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let written = render::render_each(&prepared.inputs(), &prepared.plan, |mut file| {
+        if file.path.ends_with(".html") {
+            pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        if options.relative {
+            relative::make_links_relative(std::slice::from_mut(&mut file), &base_url);
+        }
+        staging.write(&file)
+    });
+    clock.lap("render+write");
+    match written {
+        Ok(()) => staging.commit()?,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    }
+    clock.lap("swap");
+    Ok(BuildReport { output, pages: pages.into_inner(), files: paths.len(), warnings: diagnostics.warnings })
 }

@@ -107,38 +107,91 @@ fn is_safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Writes `files` as the new content of `output`. Returns the number of files written.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<usize> {
-    let mut seen = BTreeSet::new();
-    for file in files {
-        if !is_safe_relative(&file.path) {
-            return Err(Error::Output {
-                location: Location::file(&file.path),
-                message: "refusing to write outside the output folder".into(),
-            });
+/// A new output being written beside the old one; `commit` swaps it in.
+pub struct Staging {
+    dir: PathBuf,
+    parent: PathBuf,
+    name: String,
+    output: PathBuf,
+}
+
+impl Staging {
+    /// Checks every path (plain relative names, no duplicates) and makes the folders.
+    pub fn begin(output: &Path, paths: &[&str]) -> Result<Staging> {
+        let mut seen = BTreeSet::new();
+        for path in paths {
+            if !is_safe_relative(path) {
+                return Err(Error::Output {
+                    location: Location::file(path),
+                    message: "refusing to write outside the output folder".into(),
+                });
+            }
+            if !seen.insert(*path) {
+                return Err(Error::Output {
+                    location: Location::file(path),
+                    message: "two files of the site would be written at this path (a static file and a page?)".into(),
+                });
+            }
         }
-        if !seen.insert(file.path.as_str()) {
-            return Err(Error::Output {
-                location: Location::file(&file.path),
-                message: "two files of the site would be written at this path (a static file and a page?)".into(),
-            });
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = output.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        remove_stale(&parent, &name);
+        let dir = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
+        let staging = Staging { dir, parent, name, output: output.to_path_buf() };
+        let dirs: BTreeSet<&Path> = paths.iter().filter_map(|p| Path::new(p).parent()).collect();
+        let made = fs::create_dir_all(&staging.dir).map_err(|e| Error::io(&staging.dir, e)).and_then(|()| {
+            dirs.into_iter().try_for_each(|dir| {
+                let target = staging.dir.join(dir);
+                fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))
+            })
+        });
+        if let Err(e) = made {
+            staging.abandon();
+            return Err(e);
+        }
+        Ok(staging)
+    }
+
+    /// Writes one file (its folder was made by `begin`). Safe to call from many threads.
+    pub fn write(&self, file: &OutputFile) -> Result<()> {
+        let target = self.dir.join(&file.path);
+        match &file.content {
+            Content::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| Error::io(&target, e)),
+            Content::Copy(source) => fs::copy(source, &target).map(|_| ()).map_err(|e| Error::io(source, e)),
         }
     }
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = output
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    remove_stale(&parent, &name);
-    let staging = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
-    let result = fill(&staging, files).and_then(|()| swap(output, &staging, &parent, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+
+    /// Marks the new output as gazette's and swaps it in place of the old one.
+    pub fn commit(self) -> Result<()> {
+        let marker = self.dir.join(MARKER);
+        let result = fs::write(&marker, "This folder is written by gazette build: it is replaced on every build.\n")
+            .map_err(|e| Error::io(&marker, e))
+            .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name));
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        result
     }
-    result.map(|()| files.len())
+
+    /// Drops the new output: the old one stays exactly as it was.
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Deletes a folder, its top-level entries in parallel (the old output can be large).
+fn remove_in_parallel(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        let paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.par_iter().for_each(|path| {
+            let _ = fs::remove_dir_all(path).or_else(|_| fs::remove_file(path));
+        });
+    }
+    let _ = fs::remove_dir_all(dir);
 }
 
 /// Folders left by builds that were killed half-way.
@@ -152,33 +205,6 @@ fn remove_stale(parent: &Path, name: &str) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
-}
-
-fn fill(staging: &Path, files: &[OutputFile]) -> Result<()> {
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    let dirs: BTreeSet<&Path> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent())
-        .collect();
-    for dir in dirs {
-        let target = staging.join(dir);
-        fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let target = staging.join(&file.path);
-        match &file.content {
-            Content::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| Error::io(&target, e)),
-            Content::Copy(source) => fs::copy(source, &target)
-                .map(|_| ())
-                .map_err(|e| Error::io(source, e)),
-        }
-    })?;
-    let marker = staging.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder is written by gazette build: it is replaced on every build.\n",
-    )
-    .map_err(|e| Error::io(&marker, e))
 }
 
 /// Moves the old output's dotfiles (`.git`, `.well-known`, …) into the new one, then swaps.
@@ -221,7 +247,7 @@ fn swap(output: &Path, staging: &Path, parent: &Path, name: &str) -> Result<()> 
         }
         return Err(e);
     }
-    let _ = fs::remove_dir_all(&old);
+    remove_in_parallel(&old);
     Ok(())
 }
 

@@ -83,46 +83,47 @@ pub fn render_target(inputs: &Inputs, plan: &SitePlan, target: &Target) -> Resul
     Ok(Content::Bytes(bytes))
 }
 
-/// Renders every file of the site, in parallel.
+/// Renders every file of the site, in parallel, into memory.
 pub fn render_all(inputs: &Inputs, plan: &SitePlan) -> Result<Vec<OutputFile>> {
+    let files = std::sync::Mutex::new(Vec::with_capacity(plan.targets.len()));
+    render_each(inputs, plan, |file| {
+        files.lock().map_err(|_| Error::Many(Vec::new()))?.push(file);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().map_err(|_| Error::Many(Vec::new()))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Every output path, in the plan's order (both parts of each email included).
+pub fn output_paths(plan: &SitePlan) -> Vec<&str> {
+    plan.targets.iter().map(|(path, _)| path.as_str()).collect()
+}
+
+/// Renders every file of the site in parallel, handing each to `sink` as soon as it is
+/// made (`build` writes it at once, so the site is never held in memory whole).
+pub fn render_each(inputs: &Inputs, plan: &SitePlan, sink: impl Fn(OutputFile) -> Result<()> + Sync) -> Result<()> {
     let inputs = *inputs;
-    let rendered: Vec<Result<Vec<OutputFile>>> = plan
+    let errors: Vec<Error> = plan
         .targets
         .par_iter()
         .filter(|(_, target)| !matches!(target, Target::Email { text: true, .. }))
-        .map(|(path, target)| match target {
-            // Both parts of an email come from one rendering.
-            Target::Email { edition, issue, .. } => {
-                let (html, txt) = email::email(&inputs, plan, *edition, *issue)?;
-                let txt_path = format!("{}txt", path.trim_end_matches("html"));
-                Ok(vec![
-                    OutputFile {
-                        path: path.clone(),
-                        content: Content::Bytes(html),
-                    },
-                    OutputFile {
-                        path: txt_path,
-                        content: Content::Bytes(txt),
-                    },
-                ])
-            }
-            _ => Ok(vec![OutputFile {
-                path: path.clone(),
-                content: render_target(&inputs, plan, target)?,
-            }]),
+        .filter_map(|(path, target)| {
+            let result = match target {
+                // Both parts of an email come from one rendering.
+                Target::Email { edition, issue, .. } => email::email(&inputs, plan, *edition, *issue).and_then(|(html, txt)| {
+                    let txt_path = format!("{}txt", path.trim_end_matches("html"));
+                    sink(OutputFile { path: path.clone(), content: Content::Bytes(html) })?;
+                    sink(OutputFile { path: txt_path, content: Content::Bytes(txt) })
+                }),
+                _ => render_target(&inputs, plan, target).and_then(|content| sink(OutputFile { path: path.clone(), content })),
+            };
+            result.err()
         })
         .collect();
-    let mut files = Vec::with_capacity(plan.targets.len());
-    let mut errors = Vec::new();
-    for result in rendered {
-        match result {
-            Ok(more) => files.extend(more),
-            Err(e) => errors.push(e),
-        }
-    }
     match Error::from_many(merge_repeated(errors)) {
         Some(e) => Err(e),
-        None => Ok(files),
+        None => Ok(()),
     }
 }
 
