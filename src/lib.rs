@@ -291,7 +291,10 @@ impl Stopwatch {
 /// written as soon as it is rendered, into a new folder swapped in only when all succeeded.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let config = load_config(options)?;
-    let output = options.output.clone().unwrap_or_else(|| options.root.join("output"));
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("output"));
     write::check_output_dir(&options.root, &output, options.force)?;
     let (prepared, diagnostics) = prepare(config, options.drafts, None);
     let prepared = match (Error::from_many(diagnostics.errors), prepared) {
@@ -322,5 +325,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     clock.lap("swap");
-    Ok(BuildReport { output, pages: pages.into_inner(), files: paths.len(), warnings: diagnostics.warnings })
+    Ok(BuildReport {
+        output,
+        pages: pages.into_inner(),
+        files: paths.len(),
+        warnings: diagnostics.warnings,
+    })
 }

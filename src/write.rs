@@ -137,18 +137,27 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = output.file_name().map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let name = output
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         remove_stale(&parent, &name);
         let dir = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
-        let staging = Staging { dir, parent, name, output: output.to_path_buf() };
+        let staging = Staging {
+            dir,
+            parent,
+            name,
+            output: output.to_path_buf(),
+        };
         let dirs: BTreeSet<&Path> = paths.iter().filter_map(|p| Path::new(p).parent()).collect();
-        let made = fs::create_dir_all(&staging.dir).map_err(|e| Error::io(&staging.dir, e)).and_then(|()| {
-            dirs.into_iter().try_for_each(|dir| {
-                let target = staging.dir.join(dir);
-                fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))
-            })
-        });
+        let made = fs::create_dir_all(&staging.dir)
+            .map_err(|e| Error::io(&staging.dir, e))
+            .and_then(|()| {
+                dirs.into_iter().try_for_each(|dir| {
+                    let target = staging.dir.join(dir);
+                    fs::create_dir_all(&target).map_err(|e| Error::io(&target, e))
+                })
+            });
         if let Err(e) = made {
             staging.abandon();
             return Err(e);
@@ -161,16 +170,21 @@ impl Staging {
         let target = self.dir.join(&file.path);
         match &file.content {
             Content::Bytes(bytes) => fs::write(&target, bytes).map_err(|e| Error::io(&target, e)),
-            Content::Copy(source) => fs::copy(source, &target).map(|_| ()).map_err(|e| Error::io(source, e)),
+            Content::Copy(source) => fs::copy(source, &target)
+                .map(|_| ())
+                .map_err(|e| Error::io(source, e)),
         }
     }
 
     /// Marks the new output as gazette's and swaps it in place of the old one.
     pub fn commit(self) -> Result<()> {
         let marker = self.dir.join(MARKER);
-        let result = fs::write(&marker, "This folder is written by gazette build: it is replaced on every build.\n")
-            .map_err(|e| Error::io(&marker, e))
-            .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name));
+        let result = fs::write(
+            &marker,
+            "This folder is written by gazette build: it is replaced on every build.\n",
+        )
+        .map_err(|e| Error::io(&marker, e))
+        .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name));
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.dir);
         }

@@ -87,7 +87,10 @@ pub fn render_target(inputs: &Inputs, plan: &SitePlan, target: &Target) -> Resul
 pub fn render_all(inputs: &Inputs, plan: &SitePlan) -> Result<Vec<OutputFile>> {
     let files = std::sync::Mutex::new(Vec::with_capacity(plan.targets.len()));
     render_each(inputs, plan, |file| {
-        files.lock().map_err(|_| Error::Many(Vec::new()))?.push(file);
+        files
+            .lock()
+            .map_err(|_| Error::Many(Vec::new()))?
+            .push(file);
         Ok(())
     })?;
     let mut files = files.into_inner().map_err(|_| Error::Many(Vec::new()))?;
@@ -102,7 +105,11 @@ pub fn output_paths(plan: &SitePlan) -> Vec<&str> {
 
 /// Renders every file of the site in parallel, handing each to `sink` as soon as it is
 /// made (`build` writes it at once, so the site is never held in memory whole).
-pub fn render_each(inputs: &Inputs, plan: &SitePlan, sink: impl Fn(OutputFile) -> Result<()> + Sync) -> Result<()> {
+pub fn render_each(
+    inputs: &Inputs,
+    plan: &SitePlan,
+    sink: impl Fn(OutputFile) -> Result<()> + Sync,
+) -> Result<()> {
     let inputs = *inputs;
     let errors: Vec<Error> = plan
         .targets
@@ -111,12 +118,25 @@ pub fn render_each(inputs: &Inputs, plan: &SitePlan, sink: impl Fn(OutputFile) -
         .filter_map(|(path, target)| {
             let result = match target {
                 // Both parts of an email come from one rendering.
-                Target::Email { edition, issue, .. } => email::email(&inputs, plan, *edition, *issue).and_then(|(html, txt)| {
-                    let txt_path = format!("{}txt", path.trim_end_matches("html"));
-                    sink(OutputFile { path: path.clone(), content: Content::Bytes(html) })?;
-                    sink(OutputFile { path: txt_path, content: Content::Bytes(txt) })
+                Target::Email { edition, issue, .. } => {
+                    email::email(&inputs, plan, *edition, *issue).and_then(|(html, txt)| {
+                        let txt_path = format!("{}txt", path.trim_end_matches("html"));
+                        sink(OutputFile {
+                            path: path.clone(),
+                            content: Content::Bytes(html),
+                        })?;
+                        sink(OutputFile {
+                            path: txt_path,
+                            content: Content::Bytes(txt),
+                        })
+                    })
+                }
+                _ => render_target(&inputs, plan, target).and_then(|content| {
+                    sink(OutputFile {
+                        path: path.clone(),
+                        content,
+                    })
                 }),
-                _ => render_target(&inputs, plan, target).and_then(|content| sink(OutputFile { path: path.clone(), content })),
             };
             result.err()
         })
