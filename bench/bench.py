@@ -139,6 +139,9 @@ def machine_info():
 
 # --------------------------------------------------------------------------- corpora
 
+# The Hugo layout paginates its lists by 20 (gen_corpus.py); gazette's corpus is given the same.
+PAGINATE_BY = 20
+
 def generator_digest(generator):
     return hashlib.sha256(generator.read_bytes()).hexdigest()[:16]
 
@@ -160,10 +163,15 @@ def corpus(work, generator, pairs, layout):
 
 
 def install_theme(site):
-    """The gazette layout ships no theme; copy the repo's each time so it is never stale."""
+    """The gazette layout ships no theme; copy the repo's each time so it is never stale.
+    Lists are paginated by 20, as the Hugo layout's are, so both tools write the same lists."""
     target = site / "themes" / "default"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(REPO / "themes" / "default", target)
+    config = site / "config.toml"
+    text = config.read_text()
+    if "paginate_by" not in text:
+        config.write_text(f"paginate_by = {PAGINATE_BY}\n{text}")
 
 
 # --------------------------------------------------------------------------- statistics
