@@ -55,7 +55,8 @@ pub struct FrontMatter {
 #[derive(Debug, Clone)]
 pub struct Document {
     pub front: FrontMatter,
-    pub body: String,
+    /// Shared, not copied, between rebuilds of `serve`.
+    pub body: std::sync::Arc<str>,
     /// The file line the body starts at, for messages about the body.
     pub body_line: usize,
 }
@@ -71,7 +72,7 @@ pub fn parse(text: &str, path: &Path, needs_date: bool) -> Result<Document> {
     let front = resolve(raw, path, front_text, needs_date)?;
     Ok(Document {
         front,
-        body: body.to_string(),
+        body: std::sync::Arc::from(body),
         body_line,
     })
 }
@@ -289,7 +290,7 @@ mod tests {
     fn splits_and_parses() {
         let doc = parse_str("+++\ntitle = \"T\"\ndate = 2026-11-27\n+++\nBody\n").unwrap();
         assert_eq!(doc.front.title, "T");
-        assert_eq!(doc.body, "Body\n");
+        assert_eq!(&*doc.body, "Body\n");
         assert_eq!(doc.body_line, 5);
         assert_eq!(
             doc.front.date.unwrap().to_rfc3339(),

@@ -146,7 +146,36 @@ impl Prepared {
 #[derive(Default)]
 pub struct Caches {
     pub sources: source::Cache,
+    pub documents: DocumentCache,
     pub bodies: bodies::Cache,
+}
+
+/// Parsed front matter by file, reused while the file's text is the same (shared) text.
+#[derive(Default)]
+pub struct DocumentCache {
+    documents: std::sync::Mutex<
+        std::collections::HashMap<std::path::PathBuf, (std::sync::Arc<str>, frontmatter::Document)>,
+    >,
+}
+
+impl DocumentCache {
+    fn parse(&self, file: &source::SourceFile, needs_date: bool) -> Result<frontmatter::Document> {
+        if let Some((text, doc)) = self
+            .documents
+            .lock()
+            .ok()
+            .and_then(|d| d.get(&file.path).cloned())
+        {
+            if std::sync::Arc::ptr_eq(&text, &file.text) {
+                return Ok(doc);
+            }
+        }
+        let doc = frontmatter::parse(&file.text, &file.path, needs_date)?;
+        if let Ok(mut documents) = self.documents.lock() {
+            documents.insert(file.path.clone(), (file.text.clone(), doc.clone()));
+        }
+        Ok(doc)
+    }
 }
 
 /// Reads, parses and plans the site, going on past errors as far as it can so that one run
@@ -168,7 +197,10 @@ pub fn prepare(
         .into_par_iter()
         .map(|file| {
             let needs_date = matches!(file.kind, source::SourceKind::Article { .. });
-            let doc = frontmatter::parse(&file.text, &file.path, needs_date)?;
+            let doc = match caches {
+                Some(caches) => caches.documents.parse(&file, needs_date)?,
+                None => frontmatter::parse(&file.text, &file.path, needs_date)?,
+            };
             Ok((file, doc))
         })
         .collect();

@@ -42,7 +42,7 @@ pub struct Page {
     /// The title as shown in text: French typography applied on French pages.
     pub title: String,
     pub description: Option<String>,
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     pub body_line: usize,
     pub slug: String,
     /// URL path, starting and ending with `/`: `/fr/articles/x/`.
@@ -394,6 +394,7 @@ fn edition(lang: &str, pages: &[Page], errors: &mut Vec<Error>) -> Edition {
     let find = |kind: &PageKind| in_lang.iter().copied().find(|&i| &pages[i].kind == kind);
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut tag_slugs: HashMap<&str, String> = HashMap::new();
     let mut issues: BTreeMap<u32, Issue> = BTreeMap::new();
     for &i in &articles {
         let page = &pages[i];
@@ -412,7 +413,11 @@ fn edition(lang: &str, pages: &[Page], errors: &mut Vec<Error>) -> Edition {
                 .push(i);
         }
         for name in &page.front.tags {
-            let slug = slug::slugify(name);
+            // Thousands of articles share a few dozen tags: slugify each name once.
+            let slug = tag_slugs
+                .entry(name.as_str())
+                .or_insert_with(|| slug::slugify(name))
+                .clone();
             if slug.is_empty() {
                 errors.push(Error::FrontMatter {
                     location: Location::file(&page.source),

@@ -2,6 +2,7 @@
 //! normalised), classified by where it sits, plus the files that live beside bundles.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -40,7 +41,7 @@ pub struct SourceFile {
     /// The bundle folder, relative to content/, for `NAME/index.LANG.md`.
     pub bundle: Option<String>,
     /// The text, without BOM, with `\n` line ends.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// A file that sits in a bundle folder beside its `index.LANG.md`.
@@ -70,12 +71,13 @@ pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 /// File texts kept between builds (`serve`), re-read only when size or mtime change.
 #[derive(Default)]
 pub struct Cache {
-    texts:
-        std::sync::Mutex<std::collections::HashMap<PathBuf, (std::time::SystemTime, u64, String)>>,
+    texts: std::sync::Mutex<
+        std::collections::HashMap<PathBuf, (std::time::SystemTime, u64, Arc<str>)>,
+    >,
 }
 
 impl Cache {
-    fn read(&self, full: &Path, shown: &Path) -> Result<String> {
+    fn read(&self, full: &Path, shown: &Path) -> Result<Arc<str>> {
         let meta = std::fs::metadata(full).map_err(|e| Error::io(shown, e))?;
         let stamp = meta.modified().ok();
         if let (Some(stamp), Ok(texts)) = (stamp, self.texts.lock()) {
@@ -85,7 +87,7 @@ impl Cache {
                 }
             }
         }
-        let text = read_text(full, shown)?;
+        let text: Arc<str> = Arc::from(read_text(full, shown)?);
         if let (Some(stamp), Ok(mut texts)) = (stamp, self.texts.lock()) {
             texts.insert(full.to_path_buf(), (stamp, meta.len(), text.clone()));
         }
@@ -255,7 +257,7 @@ fn read_markdown(config: &Config, rel: &str, cache: Option<&Cache>) -> Result<So
     };
     let text = match cache {
         Some(cache) => cache.read(&full, &path)?,
-        None => read_text(&full, &path)?,
+        None => Arc::from(read_text(&full, &path)?),
     };
     Ok(SourceFile {
         path,

@@ -15,20 +15,26 @@ pub fn french(text: &str) -> String {
 /// Applies French spacing to `text`, which follows `prev` (the last character of the
 /// previous piece of the same paragraph, if any). Idempotent.
 pub fn french_after(text: &str, prev: Option<char>) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let verbatim = url_like_ranges(&chars);
     let mut out = String::with_capacity(text.len() + 8);
     let mut last = prev;
-    let mut i = 0;
-    while i < chars.len() {
-        if let Some(end) = verbatim.iter().find(|r| r.0 == i).map(|r| r.1) {
-            out.extend(&chars[i..end]);
-            last = chars.get(end - 1).copied();
-            i = end;
+    let mut chars = text.char_indices().peekable();
+    let mut verbatim_until = 0;
+    while let Some((at, c)) = chars.next() {
+        if at < verbatim_until {
+            out.push(c);
+            last = Some(c);
             continue;
         }
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
+        if !is_space(c) && last.is_none_or(is_space) {
+            let end = text[at..].find(is_space).map_or(text.len(), |n| at + n);
+            if is_url_like(&text[at..end]) {
+                verbatim_until = end;
+                out.push(c);
+                last = Some(c);
+                continue;
+            }
+        }
+        let next = chars.peek().map(|(_, n)| *n);
         match c {
             ' ' if next.is_some_and(|n| space_before(n).is_some()) => {
                 out.push(space_before(next.unwrap_or(':')).unwrap_or(NBSP));
@@ -46,7 +52,7 @@ pub fn french_after(text: &str, prev: Option<char>) -> String {
                 match next {
                     Some(' ') => {
                         out.push(NBSP);
-                        i += 1;
+                        chars.next();
                     }
                     Some(n) if is_space(n) => {}
                     _ => out.push(NBSP),
@@ -55,10 +61,14 @@ pub fn french_after(text: &str, prev: Option<char>) -> String {
             '\'' => out.push('’'),
             _ => out.push(c),
         }
-        last = out.chars().last();
-        i += 1;
+        last = out.chars().next_back();
     }
     out
+}
+
+/// Words that look like URLs or e-mail addresses are left as written.
+fn is_url_like(word: &str) -> bool {
+    word.contains("://") || word.starts_with("www.") || word.starts_with("mailto:")
 }
 
 /// The no-break space that belongs before `c`, if `c` takes one.
@@ -78,28 +88,6 @@ fn is_space(c: char) -> bool {
 /// punctuation runs (`?!`) and symbols do not.
 fn wants_space_inserted(last: char) -> bool {
     last.is_alphanumeric() || matches!(last, ')' | '»' | '’' | '"' | '*')
-}
-
-/// Runs of non-space characters that look like URLs or e-mail addresses: left untouched.
-fn url_like_ranges(chars: &[char]) -> Vec<(usize, usize)> {
-    let mut ranges = Vec::new();
-    let mut start = 0;
-    while start < chars.len() {
-        if is_space(chars[start]) {
-            start += 1;
-            continue;
-        }
-        let end = chars[start..]
-            .iter()
-            .position(|c| is_space(*c))
-            .map_or(chars.len(), |p| start + p);
-        let word: String = chars[start..end].iter().collect();
-        if word.contains("://") || word.starts_with("www.") || word.starts_with("mailto:") {
-            ranges.push((start, end));
-        }
-        start = end;
-    }
-    ranges
 }
 
 #[cfg(test)]

@@ -349,11 +349,25 @@ fn symlink_loop_is_an_error_not_a_hang() {
 #[test]
 fn an_error_in_an_included_template_names_the_include() {
     let (error, messages) = fails_cleanly(|s| {
-        let card = std::fs::read_to_string(s.root().join("themes/default/templates/partials/card.html")).unwrap();
-        s.write("templates/partials/card.html", &card.replace("{{ item.title }}", "{{ item.nope }}"));
+        let card =
+            std::fs::read_to_string(s.root().join("themes/default/templates/partials/card.html"))
+                .unwrap();
+        s.write(
+            "templates/partials/card.html",
+            &card.replace("{{ item.title }}", "{{ item.nope }}"),
+        );
     });
-    assert!(matches!(error.flatten()[0], Error::Template { .. }), "{error:?}");
+    assert!(
+        matches!(error.flatten()[0], Error::Template { .. }),
+        "{error:?}"
+    );
     let message = first(&messages);
-    assert!(message.starts_with("templates/partials/card.html:3:"), "the include, not its parent: {message}");
-    assert!(message.contains("(while rendering /"), "names the page: {message}");
+    assert!(
+        message.starts_with("templates/partials/card.html:3:"),
+        "the include, not its parent: {message}"
+    );
+    assert!(
+        message.contains("(while rendering /"),
+        "names the page: {message}"
+    );
 }
