@@ -68,12 +68,13 @@ pub struct Sources {
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Reads every file under content/. Files that cannot be read are in `errors`.
+/// A file's text with the modification time and size it was read at.
+type Stamped = (std::time::SystemTime, u64, Arc<str>);
+
 /// File texts kept between builds (`serve`), re-read only when size or mtime change.
 #[derive(Default)]
 pub struct Cache {
-    texts: std::sync::Mutex<
-        std::collections::HashMap<PathBuf, (std::time::SystemTime, u64, Arc<str>)>,
-    >,
+    texts: std::sync::Mutex<std::collections::HashMap<PathBuf, Stamped>>,
 }
 
 impl Cache {
