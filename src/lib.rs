@@ -119,6 +119,7 @@ impl Prepared {
     /// them: `serve` renders on demand, and this finds template errors at rebuild time.
     pub fn probe_templates(&self) -> Result<()> {
         let mut seen = std::collections::HashSet::new();
+        let mut probes = Vec::new();
         for (path, target) in &self.plan.targets {
             let kind = match target {
                 render::Target::Page(job) => self.plan.jobs[*job].template.clone(),
@@ -129,12 +130,15 @@ impl Prepared {
                 }
             };
             if seen.insert(kind) {
-                if let Some(Err(e)) = self.render(path) {
-                    return Err(e);
-                }
+                probes.push(path.as_str());
             }
         }
-        Ok(())
+        probes
+            .par_iter()
+            .try_for_each(|path| match self.render(path) {
+                Some(Err(e)) => Err(e),
+                _ => Ok(()),
+            })
     }
 
     pub fn render_all(&self) -> Result<Vec<render::OutputFile>> {

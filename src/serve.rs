@@ -156,9 +156,17 @@ impl State {
             let (prepared, diagnostics) = prepare(config, self.options.drafts, Some(&self.caches));
             match (Error::from_many(diagnostics.errors), prepared) {
                 (Some(e), _) => Err(e),
-                (None, Some(prepared)) => prepared
-                    .probe_templates()
-                    .map(|()| (prepared, diagnostics.warnings)),
+                (None, Some(prepared)) => {
+                    let probed = Instant::now();
+                    let result = prepared.probe_templates();
+                    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+                        eprintln!(
+                            "timing: probe          {:>7.1} ms",
+                            probed.elapsed().as_secs_f64() * 1000.0
+                        );
+                    }
+                    result.map(|()| (prepared, diagnostics.warnings))
+                }
                 (None, None) => Err(Error::Many(Vec::new())),
             }
         });
@@ -173,9 +181,11 @@ impl State {
                     prepared,
                     rendered: Mutex::new(HashMap::new()),
                 });
-                if let Ok(mut current) = self.generation.write() {
-                    *current = Some(generation);
-                }
+                let previous = self
+                    .generation
+                    .write()
+                    .ok()
+                    .and_then(|mut current| current.replace(generation));
                 if let Ok(mut error) = self.error.write() {
                     *error = None;
                 }
@@ -185,6 +195,8 @@ impl State {
                         .all(|p| p.extension().is_some_and(|e| e == "css"));
                 eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
                 self.broadcast("reload", if css_only { "css" } else { "page" });
+                // Freeing a large site takes a while: not before the browsers are told.
+                drop(previous);
             }
             Err(error) => {
                 let message: Vec<String> = error.flatten().iter().map(|e| e.to_string()).collect();

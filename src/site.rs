@@ -12,7 +12,7 @@ use crate::source::{Asset, SourceFile, SourceKind};
 use crate::typography;
 
 /// What a page is, and so where it goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Article {
         section: String,
@@ -391,7 +391,19 @@ fn edition(lang: &str, pages: &[Page], errors: &mut Vec<Error>) -> Edition {
         .filter(|&i| pages[i].is_article())
         .collect();
     newest_first(pages, &mut articles);
-    let find = |kind: &PageKind| in_lang.iter().copied().find(|&i| &pages[i].kind == kind);
+    // Index pages (home, sections, issue intros) by kind, so looking one up is not a scan.
+    let index_pages: HashMap<&PageKind, usize> = in_lang
+        .iter()
+        .copied()
+        .filter(|&i| {
+            !matches!(
+                pages[i].kind,
+                PageKind::Article { .. } | PageKind::Standalone
+            )
+        })
+        .map(|i| (&pages[i].kind, i))
+        .collect();
+    let find = |kind: &PageKind| index_pages.get(kind).copied();
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     let mut tag_slugs: HashMap<&str, String> = HashMap::new();

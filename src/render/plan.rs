@@ -367,6 +367,7 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
     home.lastmod = all;
     jobs.push(home);
     for (s, section) in edition.sections.iter().enumerate() {
+        let lastmod = newest(site, &section.articles);
         for (path, page) in page_paths(&section.path, section.articles.len(), config.paginate_by) {
             let route = format!("section:{}:{page}", section.name);
             let mut job = generated(
@@ -380,7 +381,7 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
                     page,
                 },
             );
-            job.lastmod = newest(site, &section.articles);
+            job.lastmod = lastmod;
             jobs.push(job);
         }
     }
@@ -394,6 +395,7 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
     tags.lastmod = all;
     jobs.push(tags);
     for (t, tag) in edition.tags.iter().enumerate() {
+        let lastmod = newest(site, &tag.articles);
         for (path, page) in page_paths(&tag.path, tag.articles.len(), config.paginate_by) {
             let route = format!("tag:{}:{page}", tag.slug);
             let mut job = generated(
@@ -407,7 +409,7 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
                     page,
                 },
             );
-            job.lastmod = newest(site, &tag.articles);
+            job.lastmod = lastmod;
             jobs.push(job);
         }
     }
