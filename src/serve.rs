@@ -158,7 +158,12 @@ impl State {
                 (Some(e), _) => Err(e),
                 (None, Some(prepared)) => {
                     let probed = Instant::now();
-                    let result = prepared.probe_templates();
+                    // Template mistakes come with template (or config) edits: probe after those.
+                    let result = if touches_templates(&self.options.root, changed) {
+                        prepared.probe_templates()
+                    } else {
+                        Ok(())
+                    };
                     if std::env::var_os("GAZETTE_TIMINGS").is_some() {
                         eprintln!(
                             "timing: probe          {:>7.1} ms",
@@ -230,6 +235,19 @@ impl State {
     fn error(&self) -> Option<String> {
         self.error.read().ok()?.clone()
     }
+}
+
+/// Whether a rebuild follows a change to templates, interface strings or the config (or is
+/// the first build).
+fn touches_templates(root: &std::path::Path, changed: &[PathBuf]) -> bool {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    changed.is_empty()
+        || changed.iter().any(|path| {
+            let relative = path.strip_prefix(&root).unwrap_or(path);
+            relative.starts_with("themes")
+                || relative.starts_with("templates")
+                || relative == std::path::Path::new("config.toml")
+        })
 }
 
 /// The build file a request path names, or None: `..`, `.`, backslashes and NUL are refused
