@@ -428,7 +428,15 @@ fn respond_bytes(
 ) -> std::io::Result<()> {
     let mime = mime_type(key);
     let body = if mime.starts_with("text/html") && !key.ends_with("email.html") {
-        inject(&String::from_utf8_lossy(bytes), state.error().as_deref()).into_bytes()
+        let html = String::from_utf8_lossy(bytes);
+        // Listening on every interface, the pages are also read from other machines (a phone):
+        // root-relative links work whatever address they used.
+        let html = if state.options.bind.is_unspecified() {
+            root_relative(&html, &state.base_url)
+        } else {
+            html.into_owned()
+        };
+        inject(&html, state.error().as_deref()).into_bytes()
     } else {
         bytes.to_vec()
     };
@@ -437,6 +445,11 @@ fn respond_bytes(
         .with_header(content_type(mime))
         .with_header(Header::from_bytes("Cache-Control", "no-store").expect("a valid header"));
     request.respond(response)
+}
+
+/// `"http://localhost:1111/fr/"` -> `"/fr/"` in every quoted URL of a page.
+fn root_relative(html: &str, base_url: &str) -> String {
+    html.replace(&format!("\"{base_url}/"), "\"/")
 }
 
 fn mime_type(key: &str) -> &'static str {
@@ -615,6 +628,15 @@ mod tests {
             "0.0.0.0".parse().unwrap(),
             1111
         ));
+    }
+
+    #[test]
+    fn links_become_root_relative_for_other_machines() {
+        let html = r#"<a href="http://localhost:1111/fr/">x</a> <link href="http://localhost:1111/style.css">"#;
+        assert_eq!(
+            root_relative(html, "http://localhost:1111"),
+            r#"<a href="/fr/">x</a> <link href="/style.css">"#
+        );
     }
 
     #[test]
