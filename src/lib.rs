@@ -224,10 +224,16 @@ pub fn prepare(
     clock.lap("markdown");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
+    // What `url(path="@/…")` gives in each language: the same answer as a Markdown `@/` link,
+    // translations and fallbacks included.
     let links = site
         .pages
         .iter()
-        .map(|p| ((p.lang.clone(), p.key.clone()), config.absolute(&p.path)))
+        .flat_map(|p| config.language_codes().map(move |lang| (lang, p)))
+        .filter_map(|(lang, p)| {
+            let url = bodies::resolve_link(&config, &site, lang, &format!("{}.md", p.key)).ok()?;
+            Some(((lang.to_string(), p.key.clone()), url))
+        })
         .collect();
     let planned = render::Theme::load(&config, links).and_then(|(theme, warnings)| {
         diagnostics.warnings.extend(warnings);

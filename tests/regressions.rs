@@ -176,3 +176,24 @@ fn json_feed_summaries_are_plain_text() {
         assert!(!summary.contains('<'), "{summary}");
     }
 }
+
+#[test]
+fn url_function_resolves_like_markdown_links() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<a id=\"cat\" href=\"{{ url(path='@/news/chat.md') }}\">c</a><a id=\"fr-only\" href=\"{{ url(path='@/news/seulement-fr.md#x') }}\">f</a>{% endblock content %}",
+    );
+    site.build_ok();
+    let html = site.html("en/about/index.html");
+    assert_eq!(
+        attr(&html, "#cat", "href").as_deref(),
+        Some(&*format!("{BASE}/en/news/the-cat/")),
+        "follows translation_key"
+    );
+    assert_eq!(
+        attr(&html, "#fr-only", "href").as_deref(),
+        Some(&*format!("{BASE}/fr/news/seulement-fr/#x")),
+        "falls back, keeps the anchor"
+    );
+}

@@ -350,6 +350,10 @@ fn lang_of(kwargs: &Kwargs, state: &State, default: &str) -> TeraResult<String> 
 /// `tags/` -> inside the language (`https://…/en/tags/`).
 fn url_for(base_url: &str, links: &LinkTable, lang: &str, path: &str) -> TeraResult<String> {
     if let Some(target) = path.strip_prefix("@/") {
+        let (target, anchor) = match target.split_once('#') {
+            Some((file, anchor)) => (file, format!("#{anchor}")),
+            None => (target, String::new()),
+        };
         let key = target.trim_end_matches(".md");
         let (stem, explicit) = lang::split_suffix(target).unwrap_or((key, None));
         let (key, lang) = match explicit {
@@ -358,7 +362,7 @@ fn url_for(base_url: &str, links: &LinkTable, lang: &str, path: &str) -> TeraRes
         };
         return links
             .get(&(lang.to_string(), key.to_string()))
-            .cloned()
+            .map(|url| format!("{url}{anchor}"))
             .ok_or_else(|| {
                 tera::Error::message(format!("url(): no page at @/{target} in \"{lang}\""))
             });
