@@ -54,7 +54,7 @@ pub struct FrontMatter {
 
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub front: FrontMatter,
+    pub front: std::sync::Arc<FrontMatter>,
     /// Shared, not copied, between rebuilds of `serve`.
     pub body: std::sync::Arc<str>,
     /// The file line the body starts at, for messages about the body.
@@ -71,7 +71,7 @@ pub fn parse(text: &str, path: &Path, needs_date: bool) -> Result<Document> {
     })?;
     let front = resolve(raw, path, front_text, needs_date)?;
     Ok(Document {
-        front,
+        front: std::sync::Arc::new(front),
         body: std::sync::Arc::from(body),
         body_line,
     })

@@ -38,7 +38,7 @@ pub struct Page {
     pub key: String,
     pub lang: String,
     pub kind: PageKind,
-    pub front: FrontMatter,
+    pub front: std::sync::Arc<FrontMatter>,
     /// The title as shown in text: French typography applied on French pages.
     pub title: String,
     pub description: Option<String>,
