@@ -158,7 +158,7 @@ pub struct Caches {
 #[derive(Default)]
 pub struct DocumentCache {
     documents: std::sync::Mutex<
-        std::collections::HashMap<std::path::PathBuf, (std::sync::Arc<str>, frontmatter::Document)>,
+        std::collections::HashMap<std::ffi::OsString, (std::sync::Arc<str>, frontmatter::Document)>,
     >,
 }
 
@@ -168,7 +168,7 @@ impl DocumentCache {
             .documents
             .lock()
             .ok()
-            .and_then(|d| d.get(&file.path).cloned())
+            .and_then(|d| d.get(file.path.as_os_str()).cloned())
         {
             if std::sync::Arc::ptr_eq(&text, &file.text) {
                 return Ok(doc);
@@ -176,7 +176,10 @@ impl DocumentCache {
         }
         let doc = frontmatter::parse(&file.text, &file.path, needs_date)?;
         if let Ok(mut documents) = self.documents.lock() {
-            documents.insert(file.path.clone(), (file.text.clone(), doc.clone()));
+            documents.insert(
+                file.path.as_os_str().to_owned(),
+                (file.text.clone(), doc.clone()),
+            );
         }
         Ok(doc)
     }

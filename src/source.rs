@@ -74,7 +74,8 @@ type Stamped = (std::time::SystemTime, u64, Arc<str>);
 /// File texts kept between builds (`serve`), re-read only when size or mtime change.
 #[derive(Default)]
 pub struct Cache {
-    texts: std::sync::Mutex<std::collections::HashMap<PathBuf, Stamped>>,
+    /// Keyed by the path's bytes: hashing a `Path` parses its components, which is slow.
+    texts: std::sync::Mutex<std::collections::HashMap<std::ffi::OsString, Stamped>>,
 }
 
 impl Cache {
@@ -82,7 +83,7 @@ impl Cache {
         let meta = std::fs::metadata(full).map_err(|e| Error::io(shown, e))?;
         let stamp = meta.modified().ok();
         if let (Some(stamp), Ok(texts)) = (stamp, self.texts.lock()) {
-            if let Some((mtime, len, text)) = texts.get(full) {
+            if let Some((mtime, len, text)) = texts.get(full.as_os_str()) {
                 if *mtime == stamp && *len == meta.len() {
                     return Ok(text.clone());
                 }
@@ -90,7 +91,10 @@ impl Cache {
         }
         let text: Arc<str> = Arc::from(read_text(full, shown)?);
         if let (Some(stamp), Ok(mut texts)) = (stamp, self.texts.lock()) {
-            texts.insert(full.to_path_buf(), (stamp, meta.len(), text.clone()));
+            texts.insert(
+                full.as_os_str().to_owned(),
+                (stamp, meta.len(), text.clone()),
+            );
         }
         Ok(text)
     }
