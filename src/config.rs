@@ -221,7 +221,10 @@ fn key_location(path: &Path, text: &str, key: &str) -> Location {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        if trimmed.starts_with(last) || trimmed.starts_with(&format!("[{key}]")) {
+        let assigns = trimmed
+            .strip_prefix(last)
+            .is_some_and(|after| after.trim_start().starts_with('='));
+        if assigns || trimmed.starts_with(&format!("[{key}]")) {
             let indent = line.len() - trimmed.len();
             return Location::from_offset(path, text, offset + indent, 1);
         }

@@ -148,7 +148,11 @@ fn resolve(raw: RawFront, path: &Path, text: &str, needs_date: bool) -> Result<F
                 .ok_or_else(|| {
                     error(
                         at(n.span()),
-                        format!("issue {} must be a positive number", n.get_ref()),
+                        format!(
+                            "issue {} must be a number from 1 to {}",
+                            n.get_ref(),
+                            u32::MAX
+                        ),
                     )
                 })?,
         ),
@@ -230,7 +234,7 @@ pub fn check_slug(slug: &str) -> std::result::Result<String, String> {
         Err(format!(
             "invalid slug \"{}\": a slug is one URL segment of lowercase letters, digits and \
              hyphens{hint}",
-            slug.escape_default()
+            slug.escape_debug()
         ))
     }
 }

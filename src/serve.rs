@@ -389,8 +389,8 @@ fn serve_file(state: &State, request: Request, url: &str) -> std::io::Result<()>
         return not_found(state, &generation, request);
     };
     if !generation.has(&key) && generation.has(&format!("{key}/index.html")) {
-        let path = url.split('?').next().unwrap_or(url);
-        let location = Header::from_bytes("Location", format!("{path}/")).expect("a valid header");
+        // Built from the resolved path, never the raw one: `//host` would leave the site.
+        let location = Header::from_bytes("Location", format!("/{key}/")).expect("a valid header");
         return request.respond(Response::empty(301).with_header(location));
     }
     match generation.file(&key) {

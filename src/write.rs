@@ -141,7 +141,7 @@ impl Staging {
             .file_name()
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        remove_stale(&parent, &name);
+        remove_stale(&parent, &name, output);
         let dir = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
         let staging = Staging {
             dir,
@@ -209,16 +209,47 @@ fn remove_in_parallel(dir: &Path) {
 }
 
 /// Folders left by builds that were killed half-way.
-fn remove_stale(parent: &Path, name: &str) {
+fn remove_stale(parent: &Path, name: &str, output: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with(&format!(".{name}.gazette-")) {
-            let _ = fs::remove_dir_all(entry.path());
+    let prefix = format!(".{name}.gazette-");
+    let mut stale: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        })
+        .filter(|p| !belongs_to_running_build(p))
+        .collect();
+    stale.sort();
+    // A build killed between its two renames left no output/ but a complete new one (it has
+    // the marker, written last): that one becomes output/, with the dotfiles moved into it.
+    if !output.exists() {
+        if let Some(complete) = stale
+            .iter()
+            .position(|p| p.to_string_lossy().contains("-new-") && p.join(MARKER).exists())
+        {
+            let complete = stale.remove(complete);
+            let _ = fs::rename(&complete, output);
         }
     }
+    for path in stale {
+        let _ = fs::remove_dir_all(path);
+    }
+}
+
+/// `.output.gazette-new-1234`: whether process 1234 (another build, not this one) still runs.
+fn belongs_to_running_build(path: &Path) -> bool {
+    let pid = path
+        .to_string_lossy()
+        .rsplit('-')
+        .next()
+        .and_then(|p| p.parse::<u32>().ok());
+    pid.is_some_and(|pid| {
+        pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+    })
 }
 
 /// Moves the old output's dotfiles (`.git`, `.well-known`, …) into the new one, then swaps.
@@ -268,6 +299,25 @@ fn swap(output: &Path, staging: &Path, parent: &Path, name: &str) -> Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_build_killed_between_renames_is_recovered() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("output");
+        let killed = dir.path().join(".output.gazette-new-999999999");
+        fs::create_dir_all(killed.join(".git")).unwrap();
+        fs::write(killed.join(MARKER), "").unwrap();
+        fs::write(killed.join("index.html"), "new").unwrap();
+        let leftover = dir.path().join(".output.gazette-old-999999999");
+        fs::create_dir_all(&leftover).unwrap();
+        remove_stale(dir.path(), "output", &output);
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "new"
+        );
+        assert!(output.join(".git").is_dir(), "the dotfiles survive");
+        assert!(!leftover.exists());
+    }
 
     #[test]
     fn only_plain_relative_paths() {

@@ -341,3 +341,15 @@ fn a_template_error_found_at_rebuild_is_shown_and_cleared() {
     fs::remove_file(served.path("templates/page.html")).unwrap();
     assert_eq!(events.reloads_after_save(), ["reload: page"]);
 }
+
+#[test]
+fn the_trailing_slash_redirect_never_leaves_the_site() {
+    let served = serve(TestSite::fixture("bilingual"));
+    let reply = served.get("//fr");
+    assert_eq!(reply.status, 301);
+    assert!(
+        reply.head.contains("Location: /fr/\r") || reply.head.ends_with("Location: /fr/"),
+        "{}",
+        reply.head
+    );
+}

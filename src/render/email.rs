@@ -181,11 +181,15 @@ fn add_image_widths(html: &str) -> String {
     let mut rest = html;
     while let Some(start) = rest.find("<img") {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
+        let (end, has_width) = scan_tag(&rest[start..]);
+        let end = start + end;
         let tag = &rest[start..end];
-        out.push_str(tag);
-        if !tag.contains(" width=") {
+        out.push_str(tag.strip_suffix('/').unwrap_or(tag));
+        if !has_width {
             out.push_str(&format!(" width=\"{IMAGE_WIDTH}\""));
+        }
+        if tag.ends_with('/') {
+            out.push('/');
         }
         rest = &rest[end..];
     }
@@ -193,9 +197,46 @@ fn add_image_widths(html: &str) -> String {
     out
 }
 
+/// Where a tag's closing `>` is (quoted values may hold `>`), and whether it has a `width`
+/// attribute outside its quoted values.
+fn scan_tag(tag: &str) -> (usize, bool) {
+    let mut quote: Option<char> = None;
+    let mut has_width = false;
+    for (at, c) in tag.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return (at, has_width),
+            (None, c) if c.is_whitespace() => {
+                let after = tag[at..].trim_start().to_ascii_lowercase();
+                has_width |= after.starts_with("width=") || after.starts_with("width ");
+            }
+            _ => {}
+        }
+    }
+    (tag.len(), has_width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_angle_brackets_do_not_end_an_image_tag() {
+        assert_eq!(
+            add_image_widths("<img alt=\"x>y\" src=\"q.png\">"),
+            "<img alt=\"x>y\" src=\"q.png\" width=\"552\">"
+        );
+        assert_eq!(
+            add_image_widths("<img alt=\" width=1\" src=\"q\">"),
+            "<img alt=\" width=1\" src=\"q\" width=\"552\">"
+        );
+        assert_eq!(
+            add_image_widths("<img src=\"q\" />"),
+            "<img src=\"q\"  width=\"552\"/>"
+        );
+    }
 
     #[test]
     fn images_get_a_width_and_scripts_go() {
