@@ -51,20 +51,10 @@ pub fn sitemap(
     xml
 }
 
+/// Text for XML: characters XML cannot carry dropped, markup characters escaped (the HTML
+/// escapes are XML's too).
 pub fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    crate::markdown::escape_html(&strip_invalid_xml(text.to_string()))
 }
 
 /// Characters XML 1.0 allows; anything else (control characters) is dropped.
