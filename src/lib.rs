@@ -194,7 +194,7 @@ pub fn prepare(
 ) -> (Option<Prepared>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut clock = Stopwatch::new();
-    let sources = source::read_content_cached(&config, caches.map(|c| &c.sources));
+    let sources = source::read_content(&config, caches.map(|c| &c.sources));
     clock.lap("read");
     diagnostics.files = sources.files.len() + sources.errors.len();
     diagnostics.errors.extend(sources.errors);

@@ -126,10 +126,6 @@ impl Site {
             .copied()
             .filter(move |p| *p != page)
     }
-
-    pub fn edition(&self, lang: &str) -> Option<&Edition> {
-        self.editions.iter().find(|e| e.lang == lang)
-    }
 }
 
 /// Places every document and builds the editions. `include_drafts` keeps `draft = true` pages.

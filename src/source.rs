@@ -100,13 +100,9 @@ impl Cache {
     }
 }
 
-/// Reads every file under content/. Files that cannot be read are in `errors`.
-pub fn read_content(config: &Config) -> Sources {
-    read_content_cached(config, None)
-}
-
-/// `read_content`, taking unchanged files from `cache`.
-pub fn read_content_cached(config: &Config, cache: Option<&Cache>) -> Sources {
+/// Reads every file under content/, taking unchanged files from `cache` when there is one.
+/// Files that cannot be read are in `errors`.
+pub fn read_content(config: &Config, cache: Option<&Cache>) -> Sources {
     let content = config.content_dir();
     if !content.is_dir() {
         return Sources::default();

@@ -357,88 +357,81 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
     let lang = Some(edition.lang.as_str());
     let l = &edition.lang;
     let all = newest(site, &edition.articles);
-    let mut home = generated(
-        lang,
+    let list = |path: String, route: String, template: &str, kind: JobKind, lastmod| Job {
+        lastmod,
+        ..generated(lang, path, Some(route), template, kind)
+    };
+    jobs.push(list(
         format!("/{l}/"),
-        Some("home".into()),
+        "home".into(),
         "index.html",
         JobKind::Home { edition: e },
-    );
-    home.lastmod = all;
-    jobs.push(home);
+        all,
+    ));
     for (s, section) in edition.sections.iter().enumerate() {
         let lastmod = newest(site, &section.articles);
         for (path, page) in page_paths(&section.path, section.articles.len(), config.paginate_by) {
-            let route = format!("section:{}:{page}", section.name);
-            let mut job = generated(
-                lang,
+            let kind = JobKind::Section {
+                edition: e,
+                section: s,
+                page,
+            };
+            jobs.push(list(
                 path,
-                Some(route),
+                format!("section:{}:{page}", section.name),
                 "section.html",
-                JobKind::Section {
-                    edition: e,
-                    section: s,
-                    page,
-                },
-            );
-            job.lastmod = lastmod;
-            jobs.push(job);
+                kind,
+                lastmod,
+            ));
         }
     }
-    let mut tags = generated(
-        lang,
-        format!("/{l}/tags/"),
-        Some("tags".into()),
-        "tags.html",
-        JobKind::Tags { edition: e },
-    );
-    tags.lastmod = all;
-    jobs.push(tags);
     for (t, tag) in edition.tags.iter().enumerate() {
         let lastmod = newest(site, &tag.articles);
         for (path, page) in page_paths(&tag.path, tag.articles.len(), config.paginate_by) {
-            let route = format!("tag:{}:{page}", tag.slug);
-            let mut job = generated(
-                lang,
+            let kind = JobKind::Tag {
+                edition: e,
+                tag: t,
+                page,
+            };
+            jobs.push(list(
                 path,
-                Some(route),
+                format!("tag:{}:{page}", tag.slug),
                 "tag.html",
-                JobKind::Tag {
-                    edition: e,
-                    tag: t,
-                    page,
-                },
-            );
-            job.lastmod = lastmod;
-            jobs.push(job);
+                kind,
+                lastmod,
+            ));
         }
     }
-    let mut issues = generated(
-        lang,
+    jobs.push(list(
+        format!("/{l}/tags/"),
+        "tags".into(),
+        "tags.html",
+        JobKind::Tags { edition: e },
+        all,
+    ));
+    jobs.push(list(
         format!("/{l}/issues/"),
-        Some("issues".into()),
+        "issues".into(),
         "issues.html",
         JobKind::Issues { edition: e },
-    );
-    issues.lastmod = all;
-    jobs.push(issues);
+        all,
+    ));
     for (i, issue) in edition.issues.iter().enumerate() {
-        let route = format!("issue:{}", issue.number);
-        let mut job = generated(
-            lang,
-            issue.path.clone(),
-            Some(route),
-            "issue.html",
-            JobKind::Issue {
-                edition: e,
-                issue: i,
-            },
-        );
         let intro = issue
             .intro
             .and_then(|p| site.pages[p].front.updated.or(site.pages[p].front.date));
-        job.lastmod = newest(site, &issue.articles).max(intro);
-        jobs.push(job);
+        let lastmod = newest(site, &issue.articles).max(intro);
+        let kind = JobKind::Issue {
+            edition: e,
+            issue: i,
+        };
+        jobs.push(list(
+            issue.path.clone(),
+            format!("issue:{}", issue.number),
+            "issue.html",
+            kind,
+            lastmod,
+        ));
     }
 }
 

@@ -76,10 +76,6 @@ impl Theme {
         Ok((theme, warnings))
     }
 
-    pub fn has(&self, template: &str) -> bool {
-        self.tera.contains_template(template)
-    }
-
     /// An interface string, for text gazette writes itself (titles of generated pages).
     pub fn string(&self, lang: &str, key: &str) -> Option<&str> {
         self.strings
