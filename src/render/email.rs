@@ -105,7 +105,7 @@ pub fn email(
         .collect();
     let mut context = Context::new();
     context.insert("lang", lang);
-    context.insert_value("config", super::pages::config_value(config));
+    context.insert_value("config", plan.config.clone());
     if let Some(values) = plan.shared.get(lang) {
         for (key, value) in values {
             context.insert_value(*key, value.clone());

@@ -76,7 +76,7 @@ pub fn config_value(config: &Config) -> Value {
 pub fn render_page(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Result<String> {
     let config = inputs.config;
     let mut context = Context::new();
-    context.insert_value("config", config_value(config));
+    context.insert_value("config", plan.config.clone());
     context.insert("current_path", &job.path);
     context.insert("current_url", &config.absolute(&job.path));
     let lang = job.lang.as_deref().unwrap_or(&config.default_language);

@@ -99,6 +99,8 @@ pub struct SitePlan {
     pub index: HashMap<String, usize>,
     /// Per language: what every page sees (site, navigation, latest issue).
     pub shared: HashMap<String, Vec<(&'static str, Value)>>,
+    /// What every template sees of the configuration, converted once.
+    pub config: Value,
     summaries: Vec<OnceLock<Value>>,
 }
 
@@ -203,6 +205,7 @@ impl SitePlan {
             targets,
             index,
             shared: HashMap::new(),
+            config: super::pages::config_value(config),
             summaries,
         };
         plan.shared = shared_views(inputs, &plan);
