@@ -86,13 +86,17 @@ fn highlighted(code: &str, lang: &str) -> Option<String> {
 }
 
 /// The light theme alone: for the email edition, where code keeps a light background.
-pub fn light_stylesheet() -> String {
-    let themes = two_face::theme::extra();
-    css_for_theme_with_class_style(
-        themes.get(two_face::theme::EmbeddedThemeName::InspiredGithub),
-        CLASS_STYLE,
-    )
-    .unwrap_or_default()
+/// Generated once: every email of a build includes it.
+pub fn light_stylesheet() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(|| {
+        let themes = two_face::theme::extra();
+        css_for_theme_with_class_style(
+            themes.get(two_face::theme::EmbeddedThemeName::InspiredGithub),
+            CLASS_STYLE,
+        )
+        .unwrap_or_default()
+    })
 }
 
 /// The stylesheet for the `hl-` classes: a light theme, and a dark one under

@@ -121,7 +121,7 @@ pub fn email(
             .map(|i| plain_text(config, site, &site.pages[i]))
             .unwrap_or_default(),
     );
-    context.insert("syntax_css", &markdown::light_stylesheet());
+    context.insert("syntax_css", markdown::light_stylesheet());
     context.insert("text_width", &TEXT_WIDTH);
     let dir = issue_data.path.trim_start_matches('/');
     let html = theme.render(
