@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod check;
 pub mod config;
 pub mod error;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod lang;
 pub mod markdown;
@@ -48,6 +49,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub warnings: Vec<Warning>,
+    /// The output was already built from these very inputs: nothing was written.
+    pub up_to_date: bool,
 }
 
 /// A built site, in memory: its files and what was said about it.
@@ -192,10 +195,21 @@ pub fn prepare(
     drafts: bool,
     caches: Option<&Caches>,
 ) -> (Option<Prepared>, Diagnostics) {
-    let mut diagnostics = Diagnostics::default();
     let mut clock = Stopwatch::new();
     let sources = source::read_content(&config, caches.map(|c| &c.sources));
     clock.lap("read");
+    prepare_sources(config, drafts, caches, sources)
+}
+
+/// `prepare`, from sources already read.
+fn prepare_sources(
+    config: Config,
+    drafts: bool,
+    caches: Option<&Caches>,
+    sources: source::Sources,
+) -> (Option<Prepared>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let mut clock = Stopwatch::new();
     diagnostics.files = sources.files.len() + sources.errors.len();
     diagnostics.errors.extend(sources.errors);
     diagnostics.warnings.extend(sources.warnings);
@@ -341,7 +355,32 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .clone()
         .unwrap_or_else(|| options.root.join("output"));
     write::check_output_dir(&options.root, &output, options.force)?;
-    let (prepared, diagnostics) = prepare(config, options.drafts, None);
+    let mut clock = Stopwatch::new();
+    let sources = source::read_content(&config, None);
+    let inputs = fingerprint::inputs(
+        &config,
+        &fingerprint::Options {
+            drafts: options.drafts,
+            relative: options.relative,
+            base_url: &config.base_url,
+        },
+        &sources,
+    );
+    clock.lap("read");
+    if !options.force && sources.errors.is_empty() {
+        if let Some(stamp) = fingerprint::up_to_date(&output, &output.join(write::MARKER), &inputs)
+        {
+            clock.lap("compare");
+            return Ok(BuildReport {
+                output,
+                pages: stamp.pages,
+                files: stamp.reported_files,
+                warnings: stamp.warnings.iter().map(Warning::from).collect(),
+                up_to_date: true,
+            });
+        }
+    }
+    let (prepared, diagnostics) = prepare_sources(config, options.drafts, None, sources);
     let prepared = match (Error::from_many(diagnostics.errors), prepared) {
         (Some(e), _) => return Err(e),
         (None, Some(prepared)) => prepared,
@@ -362,8 +401,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         staging.write(&file)
     });
     clock.lap("render+write");
+    let (files, bytes) = staging.written();
+    let stamp = fingerprint::Stamp {
+        inputs,
+        files,
+        bytes,
+        pages: pages.load(std::sync::atomic::Ordering::Relaxed),
+        reported_files: paths.len(),
+        warnings: diagnostics.warnings.iter().map(Into::into).collect(),
+    };
     match written {
-        Ok(()) => staging.commit()?,
+        Ok(()) => staging.commit(&stamp)?,
         Err(e) => {
             staging.abandon();
             return Err(e);
@@ -375,5 +423,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         pages: pages.into_inner(),
         files: paths.len(),
         warnings: diagnostics.warnings,
+        up_to_date: false,
     })
 }

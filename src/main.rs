@@ -38,7 +38,8 @@ enum Command {
         /// Include pages marked draft = true.
         #[arg(long)]
         drafts: bool,
-        /// Replace an output folder that gazette did not create.
+        /// Replace an output folder that gazette did not create, and rebuild even when the
+        /// output is up to date.
         #[arg(long)]
         force: bool,
         /// Make links relative (ending in index.html) so output/ can be opened from disk.
@@ -148,13 +149,24 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
             for warning in &report.warnings {
                 reporter.warning(warning);
             }
-            eprintln!(
-                "built {} pages ({} files) into {} in {} ms",
-                report.pages,
-                report.files,
-                report.output.display(),
-                started.elapsed().as_millis()
-            );
+            if report.up_to_date {
+                eprintln!(
+                    "{} is up to date ({} pages, {} files): nothing changed since it was built; \
+                     checked in {} ms (--force rebuilds it)",
+                    report.output.display(),
+                    report.pages,
+                    report.files,
+                    started.elapsed().as_millis()
+                );
+            } else {
+                eprintln!(
+                    "built {} pages ({} files) into {} in {} ms",
+                    report.pages,
+                    report.files,
+                    report.output.display(),
+                    started.elapsed().as_millis()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -15,6 +15,11 @@ pub fn french(text: &str) -> String {
 /// Applies French spacing to `text`, which follows `prev` (the last character of the
 /// previous piece of the same paragraph, if any). Idempotent.
 pub fn french_after(text: &str, prev: Option<char>) -> String {
+    // Most pieces of prose hold none of the characters the rules act on: leading spaces and
+    // « » matter only before or after one of these.
+    if !text.bytes().any(|b| TRIGGERS.contains(&b)) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut last = prev;
     let mut chars = text.char_indices().peekable();
@@ -65,6 +70,9 @@ pub fn french_after(text: &str, prev: Option<char>) -> String {
     }
     out
 }
+
+/// Bytes of the characters the rules act on: `: ; ! ? % '`, and the second byte of « and ».
+const TRIGGERS: &[u8] = b":;!?%'\xab\xbb";
 
 /// Words that look like URLs or e-mail addresses are left as written.
 fn is_url_like(word: &str) -> bool {

@@ -6,9 +6,12 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 
 use crate::error::{Error, Location, Result};
+use crate::fingerprint::{self, Stamp};
 use crate::render::{Content, OutputFile};
 
 /// The file that marks a folder as gazette's output (so rebuilding into it is safe).
@@ -113,6 +116,9 @@ pub struct Staging {
     parent: PathBuf,
     name: String,
     output: PathBuf,
+    /// Files and bytes written, for the output's stamp.
+    files: AtomicU64,
+    bytes: AtomicU64,
 }
 
 impl Staging {
@@ -148,6 +154,8 @@ impl Staging {
             parent,
             name,
             output: output.to_path_buf(),
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
         };
         // Folders with many subfolders are made now and marked for spreading; the others are
         // made by `write` when their first file comes, while other pages render.
@@ -167,8 +175,8 @@ impl Staging {
     pub fn write(&self, file: &OutputFile) -> Result<()> {
         let target = self.dir.join(&file.path);
         let attempt = || match &file.content {
-            Content::Bytes(bytes) => fs::write(&target, bytes),
-            Content::Copy(source) => fs::copy(source, &target).map(|_| ()),
+            Content::Bytes(bytes) => fs::write(&target, bytes).map(|()| bytes.len() as u64),
+            Content::Copy(source) => fs::copy(source, &target),
         };
         let written = match attempt() {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -179,21 +187,32 @@ impl Staging {
             }
             other => other,
         };
-        written.map_err(|e| match &file.content {
+        let length = written.map_err(|e| match &file.content {
             Content::Bytes(_) => Error::io(&target, e),
             Content::Copy(source) => Error::io(source, e),
-        })
+        })?;
+        if crate::fingerprint::counted(&file.path) {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(length, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
-    /// Marks the new output as gazette's and swaps it in place of the old one.
-    pub fn commit(self) -> Result<()> {
-        let marker = self.dir.join(MARKER);
-        let result = fs::write(
-            &marker,
-            "This folder is written by gazette build: it is replaced on every build.\n",
+    /// Files and bytes written so far (the root's dotfiles not counted).
+    pub fn written(&self) -> (u64, u64) {
+        (
+            self.files.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
         )
-        .map_err(|e| Error::io(&marker, e))
-        .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name));
+    }
+
+    /// Marks the new output as gazette's (the marker holds `stamp`) and swaps it in place of
+    /// the old one.
+    pub fn commit(self, stamp: &Stamp) -> Result<()> {
+        let marker = self.dir.join(MARKER);
+        let result = fs::write(&marker, fingerprint::marker_text(stamp))
+            .map_err(|e| Error::io(&marker, e))
+            .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name));
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.dir);
         }

@@ -462,3 +462,89 @@ fn relative_build_can_be_browsed_from_disk() {
     }
     assert!(checked > 100, "{checked} links checked");
 }
+
+/// Inode and modification time of an output file: the same pair means it was not rewritten.
+fn identity(site: &TestSite, rel: &str) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(site.output().join(rel)).expect("output file");
+    (meta.ino(), meta.modified().expect("mtime"))
+}
+
+#[test]
+fn a_build_with_nothing_new_writes_nothing_and_says_so() {
+    let site = TestSite::fixture("bilingual");
+    let first = site.build_ok();
+    assert!(!first.up_to_date);
+    let before = site.snapshot();
+    let page = identity(&site, "fr/news/first/index.html");
+    let again = site.build_ok();
+    assert!(again.up_to_date, "nothing changed since the first build");
+    assert_eq!((again.pages, again.files), (first.pages, first.files));
+    assert_eq!(
+        again.warnings, first.warnings,
+        "the warnings of the build that made the output are said again"
+    );
+    assert!(!again.warnings.is_empty(), "the fixture has a warning");
+    assert_eq!(identity(&site, "fr/news/first/index.html"), page);
+    assert_eq!(site.snapshot(), before);
+}
+
+#[test]
+fn any_change_of_input_options_or_output_rebuilds() {
+    let site = bilingual();
+    site.build_ok();
+    let rebuilt = |options: &gazette::BuildOptions| {
+        let report = gazette::build(options).expect("build");
+        !report.up_to_date
+    };
+    let options = site.options();
+
+    // An article's text, with the same length.
+    let path = site.root().join("content/news/first.fr.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen("Premier", "Preumier", 1);
+    assert_ne!(text, edited, "the fixture's title is edited");
+    site.write("content/news/first.fr.md", &edited);
+    assert!(rebuilt(&options));
+    assert!(site.read("fr/news/first/index.html").contains("Preumier"));
+    assert!(!rebuilt(&options));
+
+    // A template.
+    let template = site.root().join("themes/default/templates/base.html");
+    let mut html = std::fs::read_to_string(&template).unwrap();
+    html.push_str("\n{# edited #}\n");
+    std::fs::write(&template, html).unwrap();
+    assert!(rebuilt(&options));
+
+    // A static file, config.toml and options.
+    site.write("static/CNAME", "news.example.org\n");
+    assert!(rebuilt(&options));
+    assert_eq!(site.read("CNAME"), "news.example.org\n");
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write("config.toml", &format!("{config}\n# edited\n"));
+    assert!(rebuilt(&options));
+    let drafts = gazette::BuildOptions {
+        drafts: true,
+        ..site.options()
+    };
+    assert!(rebuilt(&drafts));
+    assert!(site.exists("fr/news/brouillon/index.html"));
+    assert!(rebuilt(&options), "back without drafts");
+    assert!(!site.exists("fr/news/brouillon/index.html"));
+
+    // The output itself: a file deleted, or grown, is written again.
+    std::fs::remove_file(site.output().join("en/index.html")).unwrap();
+    assert!(rebuilt(&options));
+    assert!(site.exists("en/index.html"));
+    let home = site.read("fr/index.html");
+    std::fs::write(site.output().join("fr/index.html"), format!("{home}!")).unwrap();
+    assert!(rebuilt(&options));
+    assert_eq!(site.read("fr/index.html"), home);
+
+    // And --force, always.
+    let force = gazette::BuildOptions {
+        force: true,
+        ..site.options()
+    };
+    assert!(rebuilt(&force));
+}

@@ -161,18 +161,23 @@ fn inline_css(html: &str, path: &str) -> Result<String> {
 fn strip_scripts(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    loop {
-        let lower = rest.to_ascii_lowercase();
-        let Some(start) = lower.find("<script") else {
-            out.push_str(rest);
-            return out;
-        };
+    while let Some(start) = find_ignoring_case(rest, "<script") {
         out.push_str(&rest[..start]);
-        rest = match lower[start..].find("</script>") {
+        rest = match find_ignoring_case(&rest[start..], "</script>") {
             Some(end) => &rest[start + end + "</script>".len()..],
             None => "",
         };
     }
+    out.push_str(rest);
+    out
+}
+
+/// Where ASCII `needle` (lower case) first occurs in `haystack`, in any case.
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let first = needle.first()?;
+    (0..hay.len().saturating_sub(needle.len() - 1))
+        .find(|&at| hay[at] == *first && hay[at..at + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// Outlook ignores CSS widths: every `<img>` without a `width` attribute gets the column's.

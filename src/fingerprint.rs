@@ -1,0 +1,169 @@
+//! Whether the output already there was built from exactly these inputs, so that a build
+//! with nothing new stops once it has read the sources. The stamp, kept in the output's
+//! marker file, holds a hash of everything a build reads (gazette itself, the options,
+//! config.toml, every Markdown text, and the theme, templates, static and bundle files by
+//! size and time), the size of what the build wrote, and what it reported.
+
+use std::hash::{BuildHasher, Hasher};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::error::{Location, Warning};
+use crate::source::Sources;
+
+/// What a build leaves in the marker file, after one line for people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Hash of the build's inputs, as hex (JSON numbers lose 64-bit precision in some tools).
+    pub inputs: String,
+    /// Files and bytes the build wrote (dotfiles at the output's root not counted: they
+    /// may be carried over from the previous output).
+    pub files: u64,
+    pub bytes: u64,
+    /// What the build reported: pages, files and warnings.
+    pub pages: usize,
+    pub reported_files: usize,
+    pub warnings: Vec<StoredWarning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredWarning {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl From<&Warning> for StoredWarning {
+    fn from(w: &Warning) -> Self {
+        StoredWarning {
+            path: w.location.path.clone(),
+            line: w.location.line,
+            col: w.location.col,
+            message: w.message.clone(),
+        }
+    }
+}
+
+impl From<&StoredWarning> for Warning {
+    fn from(w: &StoredWarning) -> Self {
+        Warning {
+            location: Location {
+                path: w.path.clone(),
+                line: w.line,
+                col: w.col,
+            },
+            message: w.message.clone(),
+        }
+    }
+}
+
+/// What besides the sources decides a build's output.
+pub struct Options<'a> {
+    pub drafts: bool,
+    pub relative: bool,
+    pub base_url: &'a str,
+}
+
+/// Hash of everything a build with these options reads.
+pub fn inputs(config: &Config, options: &Options, sources: &Sources) -> String {
+    // Fixed seeds: the hash must be the same from one run to the next.
+    let mut hasher =
+        ahash::RandomState::with_seeds(0x6761_7a65, 0x7474_6521, 0x7374_616d, 0x7020_7631)
+            .build_hasher();
+    let mut write = |bytes: &[u8]| {
+        hasher.write_usize(bytes.len());
+        hasher.write(bytes);
+    };
+    write(env!("CARGO_PKG_VERSION").as_bytes());
+    // A rebuilt gazette may render differently with the same version number.
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::metadata(exe).ok())
+    {
+        write(&stamp_of(&meta));
+    }
+    write(&[u8::from(options.drafts), u8::from(options.relative)]);
+    write(options.base_url.as_bytes());
+    write(&std::fs::read(config.root.join("config.toml")).unwrap_or_default());
+    for file in &sources.files {
+        write(file.path.as_os_str().as_encoded_bytes());
+        write(file.text.as_bytes());
+    }
+    for asset in &sources.assets {
+        write(asset.source.as_os_str().as_encoded_bytes());
+        write(&std::fs::metadata(&asset.source).map_or_else(|_| Vec::new(), |m| stamp_of(&m)));
+    }
+    for dir in [
+        config.theme_dir(),
+        config.root.join("templates"),
+        config.root.join("static"),
+    ] {
+        for entry in walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            write(entry.path().as_os_str().as_encoded_bytes());
+            if let Ok(meta) = entry.metadata() {
+                write(&stamp_of(&meta));
+            }
+        }
+    }
+    format!("{:016x}", hasher.finish())
+}
+
+/// Size and modification time, as bytes to hash.
+fn stamp_of(meta: &std::fs::Metadata) -> Vec<u8> {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let mut bytes = meta.len().to_le_bytes().to_vec();
+    bytes.extend_from_slice(&modified.to_le_bytes());
+    bytes
+}
+
+/// The marker file's text for `stamp`.
+pub fn marker_text(stamp: &Stamp) -> String {
+    format!(
+        "This folder is written by gazette build, which replaces it when its sources change.\n{}\n",
+        serde_json::to_string(stamp).unwrap_or_default()
+    )
+}
+
+/// The stamp of `output` if it was built from `inputs` and still holds every file and byte
+/// the build wrote.
+pub fn up_to_date(output: &Path, marker: &Path, inputs: &str) -> Option<Stamp> {
+    let text = std::fs::read_to_string(marker).ok()?;
+    let stamp: Stamp = serde_json::from_str(text.lines().nth(1)?).ok()?;
+    if stamp.inputs != inputs {
+        return None;
+    }
+    let (files, bytes) = measure(output);
+    (files == stamp.files && bytes == stamp.bytes).then_some(stamp)
+}
+
+/// Files and bytes under `output`, without the marker and the root's dotfiles.
+fn measure(output: &Path) -> (u64, u64) {
+    let (mut files, mut bytes) = (0, 0);
+    let walker = walkdir::WalkDir::new(output)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker.flatten() {
+        if entry.file_type().is_file() {
+            files += 1;
+            bytes += entry.metadata().map_or(0, |m| m.len());
+        }
+    }
+    (files, bytes)
+}
+
+/// Whether a path of the output (relative, with `/`) is counted in a stamp.
+pub fn counted(path: &str) -> bool {
+    !path.starts_with('.')
+}
