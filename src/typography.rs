@@ -17,29 +17,26 @@ pub fn french(text: &str) -> String {
 pub fn french_after(text: &str, prev: Option<char>) -> String {
     // Most pieces of prose hold none of the characters the rules act on: leading spaces and
     // « » matter only before or after one of these.
-    if !text.bytes().any(|b| TRIGGERS.contains(&b)) {
+    if !has_trigger(text) {
         return text.to_string();
     }
-    let mut out = String::with_capacity(text.len() + 8);
+    let mut out = String::with_capacity(text.len() + 16);
     let mut last = prev;
-    let mut chars = text.char_indices().peekable();
-    let mut verbatim_until = 0;
-    while let Some((at, c)) = chars.next() {
-        if at < verbatim_until {
-            out.push(c);
-            last = Some(c);
-            continue;
-        }
+    let mut at = 0;
+    while let Some(c) = text[at..].chars().next() {
         if !is_space(c) && last.is_none_or(is_space) {
+            // A word: copied whole when no rule can apply inside it, or when it is a URL.
             let end = text[at..].find(is_space).map_or(text.len(), |n| at + n);
-            if is_url_like(&text[at..end]) {
-                verbatim_until = end;
-                out.push(c);
-                last = Some(c);
+            let word = &text[at..end];
+            if !has_trigger(word) || is_url_like(word) {
+                out.push_str(word);
+                last = word.chars().next_back();
+                at = end;
                 continue;
             }
         }
-        let next = chars.peek().map(|(_, n)| *n);
+        at += c.len_utf8();
+        let next = text[at..].chars().next();
         match c {
             ' ' if next.is_some_and(|n| space_before(n).is_some()) => {
                 out.push(space_before(next.unwrap_or(':')).unwrap_or(NBSP));
@@ -57,7 +54,7 @@ pub fn french_after(text: &str, prev: Option<char>) -> String {
                 match next {
                     Some(' ') => {
                         out.push(NBSP);
-                        chars.next();
+                        at += 1;
                     }
                     Some(n) if is_space(n) => {}
                     _ => out.push(NBSP),
@@ -69,6 +66,10 @@ pub fn french_after(text: &str, prev: Option<char>) -> String {
         last = out.chars().next_back();
     }
     out
+}
+
+fn has_trigger(text: &str) -> bool {
+    text.bytes().any(|b| TRIGGERS.contains(&b))
 }
 
 /// Bytes of the characters the rules act on: `: ; ! ? % '`, and the second byte of « and ».

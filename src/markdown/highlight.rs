@@ -1,11 +1,13 @@
 //! Fenced code -> HTML with syntect's CSS classes (`hl-…`), so one stylesheet serves light
 //! and dark modes, and the email edition can inline it. Unknown languages give plain code.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use syntect::highlighting::{Color, FontStyle, Highlighter, Style, Theme};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{Scope, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use super::escape_html;
@@ -85,18 +87,131 @@ fn highlighted(code: &str, lang: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
+/// The email edition's theme: light, on the light block code keeps in every mode.
+fn light_theme() -> &'static Theme {
+    static THEME: OnceLock<Theme> = OnceLock::new();
+    THEME.get_or_init(|| {
+        two_face::theme::extra()
+            .get(two_face::theme::EmbeddedThemeName::InspiredGithub)
+            .clone()
+    })
+}
+
+/// The inside of a highlighted `<code>` (the `hl-` spans of `code_block`) with each run's
+/// colour and weight in a `style` attribute instead, from the light theme. For the email
+/// edition: mail clients need inline styles, and each token's span would otherwise cost the
+/// CSS inliner more than all the prose around it. Remembered for the process: each block is
+/// in the emails of both languages. Text that is not such spans is given back as it was.
+pub fn inline_styled(classed: &str) -> Arc<str> {
+    static STYLED: OnceLock<Mutex<HashMap<u64, Arc<str>>>> = OnceLock::new();
+    let cache = STYLED.get_or_init(Default::default);
+    let key = HASH_STATE.hash_one(classed);
+    if let Some(styled) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return styled;
+    }
+    let styled: Arc<str> = Arc::from(restyle(classed).unwrap_or_else(|| classed.to_string()));
+    if let Ok(mut cache) = cache.lock() {
+        cache.insert(key, styled.clone());
+    }
+    styled
+}
+
+fn restyle(classed: &str) -> Option<String> {
+    thread_local! {
+        // Computing a style is slow (syntect says so): a site has a few hundred distinct
+        // scope stacks, and each thread keeps what it computed.
+        static STYLES: RefCell<HashMap<Vec<Scope>, Style>> = RefCell::new(HashMap::new());
+        static SCOPES: RefCell<HashMap<String, Option<Scope>>> = RefCell::new(HashMap::new());
+    }
+    let highlighter = Highlighter::new(light_theme());
+    let default = highlighter.get_default();
+    let scope_of = |classes: &str| {
+        SCOPES.with_borrow_mut(|scopes| {
+            if let Some(scope) = scopes.get(classes) {
+                return *scope;
+            }
+            let name: Vec<&str> = classes
+                .split(' ')
+                .map(|class| class.strip_prefix("hl-").unwrap_or(class))
+                .collect();
+            let scope = Scope::new(&name.join(".")).ok();
+            scopes.insert(classes.to_string(), scope);
+            scope
+        })
+    };
+    // The scope of each open span (None for a class list that is not a scope).
+    let mut open: Vec<Option<Scope>> = Vec::new();
+    let mut stack: Vec<Scope> = Vec::new();
+    let mut runs: Vec<(Style, &str)> = Vec::new();
+    let mut rest = classed;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("<span class=\"") {
+            let end = after.find("\">")?;
+            open.push(scope_of(&after[..end]));
+            rest = &after[end + 2..];
+        } else if let Some(after) = rest.strip_prefix("</span>") {
+            open.pop()?;
+            rest = after;
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            if end == 0 {
+                return None;
+            }
+            stack.clear();
+            stack.extend(open.iter().flatten());
+            let style = STYLES.with_borrow_mut(|styles| match styles.get(&stack) {
+                Some(style) => *style,
+                None => {
+                    let style = highlighter.style_for_stack(&stack);
+                    styles.insert(stack.clone(), style);
+                    style
+                }
+            });
+            runs.push((style, &rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    let mut out = String::with_capacity(classed.len());
+    let mut at = 0;
+    while at < runs.len() {
+        let style = runs[at].0;
+        let same = runs[at..].iter().take_while(|(s, _)| *s == style).count();
+        let text: String = runs[at..at + same].iter().map(|(_, t)| *t).collect();
+        let css = inline_css(style, default.foreground);
+        if css.is_empty() {
+            out.push_str(&text);
+        } else {
+            out.push_str(&format!("<span style=\"{css}\">{text}</span>"));
+        }
+        at += same;
+    }
+    Some(out)
+}
+
+/// `color:#…;font-weight:bold` for what `style` changes from the default text.
+fn inline_css(style: Style, default_foreground: Color) -> String {
+    let mut css = Vec::new();
+    let Color { r, g, b, a } = style.foreground;
+    if style.foreground != default_foreground && a > 0 {
+        css.push(format!("color:#{r:02x}{g:02x}{b:02x}"));
+    }
+    if style.font_style.contains(FontStyle::BOLD) {
+        css.push("font-weight:bold".to_string());
+    }
+    if style.font_style.contains(FontStyle::ITALIC) {
+        css.push("font-style:italic".to_string());
+    }
+    if style.font_style.contains(FontStyle::UNDERLINE) {
+        css.push("text-decoration:underline".to_string());
+    }
+    css.join(";")
+}
+
 /// The light theme alone: for the email edition, where code keeps a light background.
 /// Generated once: every email of a build includes it.
 pub fn light_stylesheet() -> &'static str {
     static CSS: OnceLock<String> = OnceLock::new();
-    CSS.get_or_init(|| {
-        let themes = two_face::theme::extra();
-        css_for_theme_with_class_style(
-            themes.get(two_face::theme::EmbeddedThemeName::InspiredGithub),
-            CLASS_STYLE,
-        )
-        .unwrap_or_default()
-    })
+    CSS.get_or_init(|| css_for_theme_with_class_style(light_theme(), CLASS_STYLE).unwrap_or_default())
 }
 
 /// The stylesheet for the `hl-` classes: a light theme, and a dark one under
@@ -127,6 +242,34 @@ mod tests {
                 "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"
             )
         );
+    }
+
+    #[test]
+    fn email_code_carries_its_colours_inline() {
+        let html = code_block("fn main() { let x = \"<b>\"; }\n", Some("rust"), true);
+        let inner = &html[html.find("<code").unwrap()..];
+        let inner = &inner[inner.find('>').unwrap() + 1..inner.find("</code>").unwrap()];
+        let styled = inline_styled(inner);
+        assert!(!styled.contains("class="), "{styled}");
+        assert!(styled.contains("<span style=\"color:#"), "{styled}");
+        assert!(styled.contains("font-weight:bold\">fn</span>"), "{styled}");
+        assert!(styled.contains("&lt;b&gt;"), "text stays escaped: {styled}");
+        let text = |html: &str| {
+            let mut out = String::new();
+            let mut tag = false;
+            for c in html.chars() {
+                match c {
+                    '<' => tag = true,
+                    '>' if tag => tag = false,
+                    c if !tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out
+        };
+        assert_eq!(text(&styled), text(inner), "the same text, in order");
+        assert_eq!(&*inline_styled("plain &amp; text"), "plain &amp; text");
+        assert_eq!(&*inline_styled("<b>not ours</b>"), "<b>not ours</b>");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html,
 };
 
-pub use highlight::{CodeCache, light_stylesheet, stylesheet as syntax_stylesheet};
+pub use highlight::{CodeCache, inline_styled, light_stylesheet, stylesheet as syntax_stylesheet};
 pub use text::{render_text, wrap};
 
 /// How to render one body.

@@ -18,29 +18,38 @@ pub fn render_text(body: &str, options: &RenderOptions, width: usize) -> String 
 /// Wraps `text` at `width` columns after `first` (first line) / `rest` (other lines).
 /// Breaks only at ordinary spaces: no-break spaces keep French punctuation attached.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::from(first);
+    let lines = text.len() / width.max(1) + 1;
+    let mut out = String::with_capacity(text.len() + first.len() + lines * (rest.len() + 1));
+    out.push_str(first);
+    let mut line_start = 0;
     let mut line_len = first.chars().count();
     let mut empty = true;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let len = word.chars().count();
         if !empty && line_len + 1 + len > width {
-            out.push_str(line.trim_end());
+            trim_line_end(&mut out, line_start);
             out.push('\n');
-            line = String::from(rest);
+            line_start = out.len();
+            out.push_str(rest);
             line_len = rest.chars().count();
             empty = true;
         }
         if !empty {
-            line.push(' ');
+            out.push(' ');
             line_len += 1;
         }
-        line.push_str(word);
+        out.push_str(word);
         line_len += len;
         empty = false;
     }
-    out.push_str(line.trim_end());
+    trim_line_end(&mut out, line_start);
     out
+}
+
+/// Drops the trailing spaces of the line that starts at `line_start` (the last one).
+fn trim_line_end(out: &mut String, line_start: usize) {
+    let kept = out[line_start..].trim_end().len();
+    out.truncate(line_start + kept);
 }
 
 enum Block {

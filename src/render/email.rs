@@ -129,7 +129,9 @@ pub fn email(
         &context,
         &format!("{}email.html", issue_data.path),
     )?;
+    let (html, code) = set_code_aside(&html);
     let html = inline_css(&html, &format!("{dir}email.html"))?;
+    let html = put_code_back(&html, &code);
     let text = theme.render(
         "email.txt",
         &context,
@@ -156,6 +158,79 @@ fn inline_css(html: &str, path: &str) -> Result<String> {
             message: format!("cannot inline the email's CSS: {e}"),
         })?;
     Ok(add_image_widths(&inlined))
+}
+
+/// Code blocks set aside while the CSS is inlined: the marker each left, and its content.
+struct CodeAside {
+    marker: String,
+    blocks: Vec<std::sync::Arc<str>>,
+}
+
+/// Replaces the inside of each code block (`<pre class="code"…><code…>`, as Markdown makes
+/// them) with a marker, keeping it with its colours inlined from the light theme. The CSS
+/// inliner then styles the `pre` and `code` elements but need not parse every token.
+fn set_code_aside(html: &str) -> (String, CodeAside) {
+    let marker = (0..)
+        .map(|n| format!("gazettecode{n}x"))
+        .find(|m| !html.contains(m.as_str()))
+        .unwrap_or_default();
+    let mut aside = CodeAside {
+        marker,
+        blocks: Vec::new(),
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(pre) = rest.find("<pre class=\"code\"") {
+        let Some((start, end)) = code_content(&rest[pre..]) else {
+            break;
+        };
+        let (start, end) = (pre + start, pre + end);
+        out.push_str(&rest[..start]);
+        out.push_str(&format!("{}{}.", aside.marker, aside.blocks.len()));
+        aside
+            .blocks
+            .push(markdown::inline_styled(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (out, aside)
+}
+
+/// Where the inside of the `<code>` of the `<pre>` that `html` starts with begins and ends.
+fn code_content(html: &str) -> Option<(usize, usize)> {
+    let pre_end = html.find('>')?;
+    let after_pre = &html[pre_end + 1..];
+    if !after_pre.starts_with("<code") {
+        return None;
+    }
+    let start = pre_end + 1 + after_pre.find('>')? + 1;
+    let end = start + html[start..].find("</code></pre>")?;
+    Some((start, end))
+}
+
+fn put_code_back(html: &str, aside: &CodeAside) -> String {
+    if aside.blocks.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + aside.blocks.iter().map(|b| b.len()).sum::<usize>());
+    let mut rest = html;
+    while let Some(at) = rest.find(aside.marker.as_str()) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + aside.marker.len()..];
+        let digits = after.find('.').unwrap_or(0);
+        match after[..digits].parse::<usize>().ok().and_then(|i| aside.blocks.get(i)) {
+            Some(block) => {
+                out.push_str(block);
+                rest = &after[digits + 1..];
+            }
+            None => {
+                out.push_str(&aside.marker);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn strip_scripts(html: &str) -> String {
