@@ -211,7 +211,9 @@ fn inline_css(style: Style, default_foreground: Color) -> String {
 /// Generated once: every email of a build includes it.
 pub fn light_stylesheet() -> &'static str {
     static CSS: OnceLock<String> = OnceLock::new();
-    CSS.get_or_init(|| css_for_theme_with_class_style(light_theme(), CLASS_STYLE).unwrap_or_default())
+    CSS.get_or_init(|| {
+        css_for_theme_with_class_style(light_theme(), CLASS_STYLE).unwrap_or_default()
+    })
 }
 
 /// The stylesheet for the `hl-` classes: a light theme, and a dark one under

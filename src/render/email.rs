@@ -160,6 +160,11 @@ fn inline_css(html: &str, path: &str) -> Result<String> {
     Ok(add_image_widths(&inlined))
 }
 
+/// Where `needle` first occurs in `haystack` (SIMD search: emails are long).
+fn find(haystack: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+}
+
 /// Code blocks set aside while the CSS is inlined: the marker each left, and its content.
 struct CodeAside {
     marker: String,
@@ -172,7 +177,7 @@ struct CodeAside {
 fn set_code_aside(html: &str) -> (String, CodeAside) {
     let marker = (0..)
         .map(|n| format!("gazettecode{n}x"))
-        .find(|m| !html.contains(m.as_str()))
+        .find(|m| find(html, m).is_none())
         .unwrap_or_default();
     let mut aside = CodeAside {
         marker,
@@ -180,7 +185,7 @@ fn set_code_aside(html: &str) -> (String, CodeAside) {
     };
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(pre) = rest.find("<pre class=\"code\"") {
+    while let Some(pre) = find(rest, "<pre class=\"code\"") {
         let Some((start, end)) = code_content(&rest[pre..]) else {
             break;
         };
@@ -204,7 +209,7 @@ fn code_content(html: &str) -> Option<(usize, usize)> {
         return None;
     }
     let start = pre_end + 1 + after_pre.find('>')? + 1;
-    let end = start + html[start..].find("</code></pre>")?;
+    let end = start + find(&html[start..], "</code></pre>")?;
     Some((start, end))
 }
 
@@ -212,13 +217,18 @@ fn put_code_back(html: &str, aside: &CodeAside) -> String {
     if aside.blocks.is_empty() {
         return html.to_string();
     }
-    let mut out = String::with_capacity(html.len() + aside.blocks.iter().map(|b| b.len()).sum::<usize>());
+    let mut out =
+        String::with_capacity(html.len() + aside.blocks.iter().map(|b| b.len()).sum::<usize>());
     let mut rest = html;
-    while let Some(at) = rest.find(aside.marker.as_str()) {
+    while let Some(at) = find(rest, &aside.marker) {
         out.push_str(&rest[..at]);
         let after = &rest[at + aside.marker.len()..];
         let digits = after.find('.').unwrap_or(0);
-        match after[..digits].parse::<usize>().ok().and_then(|i| aside.blocks.get(i)) {
+        match after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| aside.blocks.get(i))
+        {
             Some(block) => {
                 out.push_str(block);
                 rest = &after[digits + 1..];
@@ -259,7 +269,7 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
 fn add_image_widths(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
-    while let Some(start) = rest.find("<img") {
+    while let Some(start) = find(rest, "<img") {
         out.push_str(&rest[..start]);
         let (end, has_width) = scan_tag(&rest[start..]);
         let end = start + end;

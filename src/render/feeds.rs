@@ -46,7 +46,18 @@ struct Feed<'a> {
 
 /// In-page links (`#note`) made absolute: a feed reader shows the HTML away from its page.
 pub fn absolute_fragments(html: &str, page_url: &str) -> String {
-    html.replace("href=\"#", &format!("href=\"{page_url}#"))
+    const LINK: &str = "href=\"#";
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = memchr::memmem::find(rest.as_bytes(), LINK.as_bytes()) {
+        out.push_str(&rest[..at]);
+        out.push_str("href=\"");
+        out.push_str(page_url);
+        out.push('#');
+        rest = &rest[at + LINK.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn feed<'a>(

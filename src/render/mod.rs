@@ -61,7 +61,7 @@ pub fn file_for(url_path: &str) -> String {
 pub fn render_target(inputs: &Inputs, plan: &SitePlan, target: &Target) -> Result<Content> {
     let bytes = match target {
         Target::Copy(source) => return Ok(Content::Copy(source.clone())),
-        Target::Page(job) => pages::render_page(inputs, plan, &plan.jobs[*job])?.into_bytes(),
+        Target::Page(job) => pages::render_page(inputs, plan, &plan.jobs[*job])?,
         Target::Feed { edition, kind } => {
             feeds::render_feed(inputs, &inputs.site.editions[*edition], *kind)?
         }

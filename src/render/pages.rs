@@ -73,7 +73,7 @@ pub fn config_value(config: &Config) -> Value {
 }
 
 /// Renders one page.
-pub fn render_page(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Result<String> {
+pub fn render_page(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Result<Vec<u8>> {
     let config = inputs.config;
     let mut context = Context::new();
     context.insert_value("config", plan.config.clone());
@@ -141,7 +141,9 @@ pub fn render_page(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Result<String
     for (key, value) in values(inputs, plan, job) {
         context.insert_value(key, value);
     }
-    inputs.theme.render(&job.template, &context, &job.path)
+    inputs
+        .theme
+        .render_bytes(&job.template, &context, &job.path)
 }
 
 fn default_head(config: &Config) -> Value {

@@ -85,13 +85,31 @@ impl Theme {
 
     /// Renders `template`, mapping Tera's error to the template file and line.
     pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String> {
-        self.tera.render(template, context).map_err(|e| {
-            let mut error = template_error(&self.template_files, &e);
-            if let Error::Template { message, .. } = &mut error {
-                message.push_str(&format!("\n  (while rendering {page} with {template})"));
-            }
-            error
-        })
+        self.tera
+            .render(template, context)
+            .map_err(|e| self.error(&e, template, page))
+    }
+
+    /// `render`, as bytes: pages go to files as they are, and need no UTF-8 check.
+    pub fn render_bytes(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        page: &str,
+    ) -> Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(template, context, &mut bytes)
+            .map_err(|e| self.error(&e, template, page))?;
+        Ok(bytes)
+    }
+
+    fn error(&self, e: &tera::Error, template: &str, page: &str) -> Error {
+        let mut error = template_error(&self.template_files, e);
+        if let Error::Template { message, .. } = &mut error {
+            message.push_str(&format!("\n  (while rendering {page} with {template})"));
+        }
+        error
     }
 }
 
