@@ -95,23 +95,48 @@ pub fn render_all(
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for (page, body) in site.pages.iter().zip(&rendered) {
-        let at = |offset| Location::from_offset(&page.source, &page.body, offset, page.body_line);
-        for problem in &body.errors {
-            errors.push(Error::Link {
-                location: at(problem.offset),
-                message: problem.message.clone(),
-            });
-        }
-        for &offset in &body.images_without_alt {
-            warnings.push(Warning {
-                location: at(offset),
-                message: "image without alt text: describe it for readers who cannot see it, \
-                          ![like this](image.png)"
-                    .into(),
-            });
-        }
+        report(page, body, &mut warnings, &mut errors);
     }
     (rendered, warnings, errors)
+}
+
+/// Renders the body of page `id` alone (`serve`, after an edit of that text only): the
+/// same as `render_all` gives for it, from the same cache.
+pub fn render_one(
+    config: &Config,
+    site: &Site,
+    id: usize,
+    cache: &Cache,
+) -> (Arc<Rendered>, Vec<Warning>, Vec<Error>) {
+    let page = &site.pages[id];
+    let key = body_key(site_fingerprint(config, site), page);
+    let rendered = cache.get(key).unwrap_or_else(|| {
+        let rendered = Arc::new(render_page(config, site, page, &cache.code));
+        cache.put(key, &rendered);
+        rendered
+    });
+    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+    report(page, &rendered, &mut warnings, &mut errors);
+    (rendered, warnings, errors)
+}
+
+/// A body's broken links (errors) and images without alt text (warnings), at their lines.
+fn report(page: &Page, body: &Rendered, warnings: &mut Vec<Warning>, errors: &mut Vec<Error>) {
+    let at = |offset| Location::from_offset(&page.source, &page.body, offset, page.body_line);
+    for problem in &body.errors {
+        errors.push(Error::Link {
+            location: at(problem.offset),
+            message: problem.message.clone(),
+        });
+    }
+    for &offset in &body.images_without_alt {
+        warnings.push(Warning {
+            location: at(offset),
+            message: "image without alt text: describe it for readers who cannot see it, \
+                      ![like this](image.png)"
+                .into(),
+        });
+    }
 }
 
 fn render_page(

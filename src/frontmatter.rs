@@ -34,7 +34,7 @@ struct RawFront {
 }
 
 /// The front matter, validated. Dates without a time are midnight UTC.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FrontMatter {
     pub title: String,
     pub date: Option<DateTime<FixedOffset>>,

@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod frontmatter;
 pub mod lang;
 pub mod markdown;
+pub mod patch;
 pub mod relative;
 pub mod render;
 pub mod scaffold;
@@ -59,7 +60,7 @@ pub struct Built {
     pub files: Vec<render::OutputFile>,
     pub pages: usize,
     pub warnings: Vec<Warning>,
-    pub site: site::Site,
+    pub site: std::sync::Arc<site::Site>,
     pub bodies: Vec<std::sync::Arc<markdown::Rendered>>,
 }
 
@@ -92,9 +93,10 @@ pub struct Diagnostics {
 /// A site read, parsed and planned, ready to render any of its files.
 pub struct Prepared {
     pub config: Config,
-    pub site: site::Site,
+    /// Shared with the builds `serve` patches from this one.
+    pub site: std::sync::Arc<site::Site>,
     pub bodies: Vec<std::sync::Arc<markdown::Rendered>>,
-    pub theme: render::Theme,
+    pub theme: std::sync::Arc<render::Theme>,
     pub plan: render::SitePlan,
 }
 
@@ -270,9 +272,9 @@ fn prepare_sources(
         Ok((theme, plan)) => (
             Some(Prepared {
                 config,
-                site,
+                site: std::sync::Arc::new(site),
                 bodies,
-                theme,
+                theme: std::sync::Arc::new(theme),
                 plan,
             }),
             diagnostics,

@@ -147,34 +147,14 @@ impl State {
     /// Rebuilds in memory; swaps the new build in, then tells the browsers to reload.
     fn rebuild(&self, changed: &[PathBuf]) {
         let started = Instant::now();
-        let options = BuildOptions {
-            root: self.options.root.clone(),
-            base_url: Some(self.base_url.clone()),
-            ..Default::default()
-        };
-        let result = load_config(&options).and_then(|config| {
-            let (prepared, diagnostics) = prepare(config, self.options.drafts, Some(&self.caches));
-            match (Error::from_many(diagnostics.errors), prepared) {
-                (Some(e), _) => Err(e),
-                (None, Some(prepared)) => {
-                    let probed = Instant::now();
-                    // Template mistakes come with template (or config) edits: probe after those.
-                    let result = if touches_templates(&self.options.root, changed) {
-                        prepared.probe_templates()
-                    } else {
-                        Ok(())
-                    };
-                    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
-                        eprintln!(
-                            "timing: probe          {:>7.1} ms",
-                            probed.elapsed().as_secs_f64() * 1000.0
-                        );
-                    }
-                    result.map(|()| (prepared, diagnostics.warnings))
-                }
-                (None, None) => Err(Error::Many(Vec::new())),
-            }
-        });
+        let patched = self.patch(changed);
+        if patched.is_some() && std::env::var_os("GAZETTE_TIMINGS").is_some() {
+            eprintln!(
+                "timing: patch          {:>7.1} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        let result = patched.unwrap_or_else(|| self.prepare_all(changed));
         match result {
             Ok((prepared, warnings)) => {
                 if changed.is_empty() {
@@ -218,6 +198,56 @@ impl State {
                 self.broadcast("build-error", &message);
             }
         }
+    }
+
+    /// The last build with new article texts, when the edit was of texts alone and the
+    /// last build succeeded (after a failure, sources may differ from it in other ways).
+    fn patch(&self, changed: &[PathBuf]) -> Option<Result<(Prepared, Vec<crate::Warning>), Error>> {
+        if changed.is_empty() || self.error().is_some() {
+            return None;
+        }
+        let current = self.current()?;
+        let root =
+            std::fs::canonicalize(&self.options.root).unwrap_or_else(|_| self.options.root.clone());
+        let (prepared, diagnostics) =
+            crate::patch::patch_bodies(&current.prepared, &root, changed, &self.caches)?;
+        Some(match (Error::from_many(diagnostics.errors), prepared) {
+            (Some(e), _) => Err(e),
+            (None, Some(prepared)) => Ok((prepared, diagnostics.warnings)),
+            (None, None) => Err(Error::Many(Vec::new())),
+        })
+    }
+
+    /// The whole pipeline, from reading the sources.
+    fn prepare_all(&self, changed: &[PathBuf]) -> Result<(Prepared, Vec<crate::Warning>), Error> {
+        let options = BuildOptions {
+            root: self.options.root.clone(),
+            base_url: Some(self.base_url.clone()),
+            ..Default::default()
+        };
+        load_config(&options).and_then(|config| {
+            let (prepared, diagnostics) = prepare(config, self.options.drafts, Some(&self.caches));
+            match (Error::from_many(diagnostics.errors), prepared) {
+                (Some(e), _) => Err(e),
+                (None, Some(prepared)) => {
+                    let probed = Instant::now();
+                    // Template mistakes come with template (or config) edits: probe after those.
+                    let result = if touches_templates(&self.options.root, changed) {
+                        prepared.probe_templates()
+                    } else {
+                        Ok(())
+                    };
+                    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+                        eprintln!(
+                            "timing: probe          {:>7.1} ms",
+                            probed.elapsed().as_secs_f64() * 1000.0
+                        );
+                    }
+                    result.map(|()| (prepared, diagnostics.warnings))
+                }
+                (None, None) => Err(Error::Many(Vec::new())),
+            }
+        })
     }
 
     fn broadcast(&self, event: &str, data: &str) {

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Error, Location, Result, Warning};
@@ -105,14 +106,16 @@ pub struct Edition {
 }
 
 #[derive(Debug, Clone)]
+/// Pages are shared, and the indexes behind `Arc`s, so that `serve` can clone a site to
+/// change the texts of a few pages without copying the rest.
 pub struct Site {
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// In the config's language order.
-    pub editions: Vec<Edition>,
-    pub translations: HashMap<String, Vec<usize>>,
+    pub editions: Arc<Vec<Edition>>,
+    pub translations: Arc<HashMap<String, Vec<usize>>>,
     /// (lang, key) -> page, for `@/` links.
-    pub by_key: HashMap<(String, String), usize>,
-    pub assets: Vec<Asset>,
+    pub by_key: Arc<HashMap<(String, String), usize>>,
+    pub assets: Arc<Vec<Asset>>,
 }
 
 impl Site {
@@ -170,11 +173,11 @@ pub fn assemble(
         })
         .collect();
     let site = Site {
-        pages,
-        editions,
-        translations,
-        by_key,
-        assets,
+        pages: pages.into_iter().map(Arc::new).collect(),
+        editions: Arc::new(editions),
+        translations: Arc::new(translations),
+        by_key: Arc::new(by_key),
+        assets: Arc::new(assets),
     };
     (site, warnings, errors)
 }

@@ -79,7 +79,7 @@ pub struct Cache {
 }
 
 impl Cache {
-    fn read(&self, full: &Path, shown: &Path) -> Result<Arc<str>> {
+    pub(crate) fn read(&self, full: &Path, shown: &Path) -> Result<Arc<str>> {
         let meta = std::fs::metadata(full).map_err(|e| Error::io(shown, e))?;
         let stamp = meta.modified().ok();
         if let (Some(stamp), Ok(texts)) = (stamp, self.texts.lock()) {

@@ -548,3 +548,57 @@ fn any_change_of_input_options_or_output_rebuilds() {
     };
     assert!(rebuilt(&force));
 }
+
+#[test]
+fn serve_patches_text_edits_and_rebuilds_everything_else() {
+    let site = TestSite::fixture("bilingual");
+    let caches = gazette::Caches::default();
+    let config = gazette::load_config(&site.options()).expect("config");
+    let (prepared, diagnostics) = gazette::prepare(config, false, Some(&caches));
+    assert!(diagnostics.errors.is_empty(), "{:?}", diagnostics.errors);
+    let prepared = prepared.expect("prepared");
+    let root = std::fs::canonicalize(site.root()).unwrap();
+    let file = root.join("content/news/first.en.md");
+    let patch = |changed: &[std::path::PathBuf]| {
+        gazette::patch::patch_bodies(&prepared, &root, changed, &caches)
+    };
+    let text = std::fs::read_to_string(&file).unwrap();
+
+    std::fs::write(&file, text.replace("Text with a note", "Prose with a note")).unwrap();
+    let (patched, diagnostics) =
+        patch(std::slice::from_ref(&file)).expect("a text edit is patched");
+    assert!(diagnostics.errors.is_empty());
+    let patched = patched.expect("no error");
+    let id = patched
+        .site
+        .pages
+        .iter()
+        .position(|p| p.source.ends_with("news/first.en.md"))
+        .unwrap();
+    assert!(patched.bodies[id].html.contains("Prose with a note"));
+    assert!(patched.site.pages[id].body.contains("Prose with a note"));
+    assert!(
+        prepared.site.pages[id].body.contains("Text with a note"),
+        "the build it was patched from is untouched"
+    );
+
+    std::fs::write(&file, text.replace("First article", "Main article")).unwrap();
+    assert!(patch(std::slice::from_ref(&file)).is_none(), "a title edit");
+    std::fs::write(
+        &file,
+        text.replace("date = 2026-11-27", "date = 2026-11-27T01:00:00+01:00"),
+    )
+    .unwrap();
+    assert!(
+        patch(std::slice::from_ref(&file)).is_none(),
+        "the same instant in another offset shows another date"
+    );
+    std::fs::write(&file, &text).unwrap();
+    let new = root.join("content/news/new.en.md");
+    std::fs::write(&new, article("New", "", "Text.")).unwrap();
+    assert!(patch(&[new]).is_none(), "a new file");
+    let static_file = root.join("static/CNAME");
+    assert!(patch(&[static_file]).is_none(), "a static file");
+    std::fs::remove_file(&file).unwrap();
+    assert!(patch(&[file]).is_none(), "a deleted file");
+}

@@ -353,3 +353,117 @@ fn the_trailing_slash_redirect_never_leaves_the_site() {
         reply.head
     );
 }
+
+#[test]
+fn a_text_edit_reaches_the_page_lists_feeds_and_email() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/third.en.md",
+        "+++\ntitle = \"Third\"\ndate = 2026-12-02\nissue = 1\n+++\nThe point of a third text.\n\n<!-- more -->\n\nMore of it.\n",
+    );
+    let served = serve(site);
+    let showing_the_text = [
+        "/en/news/third/",
+        "/en/news/",
+        "/en/issues/1/",
+        "/en/atom.xml",
+        "/en/rss.xml",
+        "/en/feed.json",
+        "/en/issues/1/email.html",
+        "/en/issues/1/email.txt",
+    ];
+    // Everything is rendered once first, so that nothing the server kept can hide an update.
+    for path in showing_the_text {
+        let reply = served.get(path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert!(
+            reply.body.contains("The point of a third"),
+            "{path} shows the text"
+        );
+    }
+    let events = served.events();
+    let file = served.path("content/news/third.en.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("The point of", "The gist of")).unwrap();
+    assert_eq!(events.reloads_after_save(), ["reload: page"]);
+    for path in showing_the_text {
+        let body = served.get(path).body;
+        assert!(
+            body.contains("The gist of a third"),
+            "{path} shows the new text"
+        );
+        assert!(
+            !body.contains("The point of a third"),
+            "{path} no longer shows the old one"
+        );
+    }
+}
+
+#[test]
+fn a_text_edit_after_a_failed_build_still_reports_the_failure() {
+    let served = serve(TestSite::fixture("bilingual"));
+    let events = served.events();
+    let broken = served.path("content/news/second.en.md");
+    let good = fs::read_to_string(&broken).unwrap();
+    fs::write(
+        &broken,
+        "+++\ntitle = \"Second\ndate = 2026-12-01\n+++\nText.\n",
+    )
+    .unwrap();
+    let received = events.reloads_after_save();
+    assert!(
+        received
+            .iter()
+            .any(|e| e.starts_with("build-error: content/news/second.en.md:2:")),
+        "{received:?}"
+    );
+    let first = served.path("content/news/first.en.md");
+    let text = fs::read_to_string(&first).unwrap();
+    fs::write(
+        &first,
+        text.replace("Text with a note", "Prose with a note"),
+    )
+    .unwrap();
+    let received = events.reloads_after_save();
+    assert!(
+        received
+            .iter()
+            .any(|e| e.starts_with("build-error: content/news/second.en.md:2:")),
+        "the other file is still broken: {received:?}"
+    );
+    fs::write(&broken, good).unwrap();
+    assert_eq!(events.reloads_after_save(), ["reload: page"]);
+    assert!(
+        served
+            .get("/en/news/first/")
+            .body
+            .contains("Prose with a note")
+    );
+}
+
+#[test]
+fn a_broken_link_written_into_a_text_is_reported_at_its_line() {
+    let served = serve(TestSite::fixture("bilingual"));
+    let events = served.events();
+    let file = served.path("content/news/first.en.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        format!("{text}\nSee [nothing](@/news/nothing.md).\n"),
+    )
+    .unwrap();
+    let line = text.lines().count() + 2;
+    let received = events.reloads_after_save();
+    assert!(
+        received
+            .iter()
+            .any(|e| e.starts_with(&format!("build-error: content/news/first.en.md:{line}:"))),
+        "{received:?}"
+    );
+    let page = served.get("/en/news/first/");
+    assert!(page.body.contains("id=\"gazette-error\""));
+    assert!(
+        !page.body.contains(">nothing</a>"),
+        "the last good build is served"
+    );
+}

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -91,17 +91,32 @@ pub enum Target {
 
 /// Every file of the site, and what it takes to render each.
 pub struct SitePlan {
+    /// What depends on the site's structure only, shared by a plan and its renewals.
+    layout: Arc<Layout>,
+    /// Per language: what every page sees (site, navigation, latest issue).
+    pub shared: HashMap<String, Vec<(&'static str, Value)>>,
+    /// List entries by page, made when first needed: they depend on the bodies.
+    summaries: Vec<OnceLock<Value>>,
+}
+
+/// The site's files and pages: what stays when only article texts change.
+pub struct Layout {
     pub jobs: Vec<Job>,
     /// route -> (lang, URL path) of each version.
     pub routes: HashMap<String, Vec<(String, String)>>,
     /// Output path -> target, in a stable order.
     pub targets: Vec<(String, Target)>,
     pub index: HashMap<String, usize>,
-    /// Per language: what every page sees (site, navigation, latest issue).
-    pub shared: HashMap<String, Vec<(&'static str, Value)>>,
     /// What every template sees of the configuration, converted once.
     pub config: Value,
-    summaries: Vec<OnceLock<Value>>,
+}
+
+impl std::ops::Deref for SitePlan {
+    type Target = Layout;
+
+    fn deref(&self) -> &Layout {
+        &self.layout
+    }
 }
 
 impl SitePlan {
@@ -198,18 +213,32 @@ impl SitePlan {
             index.insert(path.clone(), targets.len());
             targets.push((path, Target::Copy(source)));
         }
-        let summaries = (0..site.pages.len()).map(|_| OnceLock::new()).collect();
-        let mut plan = SitePlan {
+        let layout = Layout {
             jobs,
             routes,
             targets,
             index,
-            shared: HashMap::new(),
             config: super::pages::config_value(config),
-            summaries,
+        };
+        Ok(SitePlan::with_layout(inputs, Arc::new(layout)))
+    }
+
+    fn with_layout(inputs: &Inputs, layout: Arc<Layout>) -> SitePlan {
+        let mut plan = SitePlan {
+            layout,
+            shared: HashMap::new(),
+            summaries: (0..inputs.site.pages.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         };
         plan.shared = shared_views(inputs, &plan);
-        Ok(plan)
+        plan
+    }
+
+    /// This plan for the same site with other bodies (an edit of article texts alone): the
+    /// same pages and files, with summaries made again from the new bodies.
+    pub fn renewed(&self, inputs: &Inputs) -> SitePlan {
+        SitePlan::with_layout(inputs, self.layout.clone())
     }
 
     /// The list entry of page `id`, computed once.
