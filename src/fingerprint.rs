@@ -7,6 +7,7 @@
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
@@ -69,10 +70,7 @@ pub struct Options<'a> {
 
 /// Hash of everything a build with these options reads.
 pub fn inputs(config: &Config, options: &Options, sources: &Sources) -> String {
-    // Fixed seeds: the hash must be the same from one run to the next.
-    let mut hasher =
-        ahash::RandomState::with_seeds(0x6761_7a65, 0x7474_6521, 0x7374_616d, 0x7020_7631)
-            .build_hasher();
+    let mut hasher = seeded();
     let mut write = |bytes: &[u8]| {
         hasher.write_usize(bytes.len());
         hasher.write(bytes);
@@ -88,9 +86,24 @@ pub fn inputs(config: &Config, options: &Options, sources: &Sources) -> String {
     write(&[u8::from(options.drafts), u8::from(options.relative)]);
     write(options.base_url.as_bytes());
     write(&std::fs::read(config.root.join("config.toml")).unwrap_or_default());
-    for file in &sources.files {
-        write(file.path.as_os_str().as_encoded_bytes());
-        write(file.text.as_bytes());
+    // Each text hashed on its own, in parallel: they are most of the bytes.
+    let texts: Vec<u64> = sources
+        .files
+        .par_iter()
+        .map(|file| {
+            let mut hasher = seeded();
+            hasher.write(file.path.as_os_str().as_encoded_bytes());
+            hasher.write_u8(0);
+            hasher.write(file.text.as_bytes());
+            hasher.finish()
+        })
+        .collect();
+    for text in texts {
+        write(&text.to_le_bytes());
+    }
+    // Files that are not published still give warnings, which the stamp repeats.
+    for warning in &sources.warnings {
+        write(warning.to_string().as_bytes());
     }
     for asset in &sources.assets {
         write(asset.source.as_os_str().as_encoded_bytes());
@@ -114,6 +127,12 @@ pub fn inputs(config: &Config, options: &Options, sources: &Sources) -> String {
         }
     }
     format!("{:016x}", hasher.finish())
+}
+
+/// A hasher with fixed seeds: the hash must be the same from one run to the next.
+fn seeded() -> ahash::AHasher {
+    ahash::RandomState::with_seeds(0x6761_7a65, 0x7474_6521, 0x7374_616d, 0x7020_7631)
+        .build_hasher()
 }
 
 /// Size and modification time, as bytes to hash.
@@ -148,19 +167,25 @@ pub fn up_to_date(output: &Path, marker: &Path, inputs: &str) -> Option<Stamp> {
     (files == stamp.files && bytes == stamp.bytes).then_some(stamp)
 }
 
-/// Files and bytes under `output`, without the marker and the root's dotfiles.
+/// Files and bytes under `output`, without the marker and the root's dotfiles. Folders are
+/// read in parallel: an output has tens of thousands of them.
 fn measure(output: &Path) -> (u64, u64) {
-    let (mut files, mut bytes) = (0, 0);
-    let walker = walkdir::WalkDir::new(output)
-        .into_iter()
-        .filter_entry(|e| e.depth() != 1 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker.flatten() {
-        if entry.file_type().is_file() {
-            files += 1;
-            bytes += entry.metadata().map_or(0, |m| m.len());
-        }
+    fn walk(dir: &Path, root: bool) -> (u64, u64) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return (0, 0);
+        };
+        let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+        entries
+            .par_iter()
+            .filter(|e| !(root && e.file_name().to_string_lossy().starts_with('.')))
+            .map(|entry| match entry.file_type() {
+                Ok(kind) if kind.is_dir() => walk(&entry.path(), false),
+                Ok(kind) if kind.is_file() => (1, entry.metadata().map_or(0, |m| m.len())),
+                _ => (0, 0),
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
     }
-    (files, bytes)
+    walk(output, true)
 }
 
 /// Whether a path of the output (relative, with `/`) is counted in a stamp.

@@ -532,6 +532,19 @@ fn any_change_of_input_options_or_output_rebuilds() {
     assert!(rebuilt(&options), "back without drafts");
     assert!(!site.exists("fr/news/brouillon/index.html"));
 
+    // A file that is not published, but warned about.
+    site.write("content/news/notes.txt", "not an article\n");
+    let report = gazette::build(&options).expect("build");
+    assert!(!report.up_to_date, "its warning is new");
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.location.path.ends_with("notes.txt")),
+        "{:?}",
+        report.warnings
+    );
+
     // The output itself: a file deleted, or grown, is written again.
     std::fs::remove_file(site.output().join("en/index.html")).unwrap();
     assert!(rebuilt(&options));
