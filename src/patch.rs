@@ -1,17 +1,18 @@
-//! `serve`'s fast rebuild. An edit that changes only the Markdown text of existing pages,
-//! their front matter as it was, leaves every URL, list, tag and issue where it was: the
-//! last build is reused with those bodies rendered again, and lists, feeds and emails, which
-//! are rendered on demand, show the new text. Anything else (a new, moved or deleted file,
-//! a front-matter, template, static or config change) goes through the whole pipeline.
+//! `serve`'s fast rebuild. An edit of existing pages that changes their text, or what their
+//! front matter only shows (title, description, authors, image, `extra`), leaves every URL,
+//! list, tag and issue where it was: the last build is reused with those pages updated and
+//! their bodies rendered again, and lists, feeds and emails, rendered on demand, show the
+//! change. Anything else (a new, moved or deleted file; a change of date, slug, tags, issue,
+//! weight, draft, template or translation key; a template, static or config change) goes
+//! through the whole pipeline.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::frontmatter::{self, FrontMatter};
-use crate::{Caches, Diagnostics, Prepared, bodies, render};
+use crate::{Caches, Diagnostics, Prepared, bodies, render, site};
 
-/// `previous` with the new texts of `changed`, or None when the edit is not one of text
-/// alone. `root` is the site's root as the watcher reports paths (canonical).
+/// `previous` with the new versions of `changed`, or None when the edit may move a page. `root` is the site's root as the watcher reports paths (canonical).
 pub fn patch_bodies(
     previous: &Prepared,
     root: &Path,
@@ -21,35 +22,56 @@ pub fn patch_bodies(
     let mut edits = Vec::new();
     for path in changed {
         let shown = path.strip_prefix(root).ok()?;
-        if !shown.starts_with("content") || shown.extension().is_none_or(|e| e != "md") {
+        if !shown.starts_with("content") {
             return None;
         }
-        let id = previous
+        let page = previous
             .site
             .pages
             .iter()
-            .position(|p| p.source.as_os_str() == shown.as_os_str())?;
+            .position(|p| p.source.as_os_str() == shown.as_os_str());
+        let Some(id) = page else {
+            if is_transient(previous, path, shown) {
+                continue;
+            }
+            return None;
+        };
         if edits.iter().any(|(other, _)| *other == id) {
             continue;
         }
         let page = &previous.site.pages[id];
         let text = caches.sources.read(path, shown).ok()?;
         let doc = frontmatter::parse(&text, shown, page.is_article()).ok()?;
-        if !same_front_matter(&doc.front, &page.front) {
+        if !same_place(&doc.front, &page.front) {
             return None;
         }
-        if doc.body != page.body || doc.body_line != page.body_line {
+        if !same_front_matter(&doc.front, &page.front)
+            || doc.body != page.body
+            || doc.body_line != page.body_line
+        {
             edits.push((id, doc));
         }
     }
+    let config = previous.config.clone();
     let mut site = (*previous.site).clone();
+    let mut retitled = false;
     for (id, doc) in &edits {
         let page = Arc::make_mut(&mut site.pages[*id]);
+        retitled |= doc.front.title != page.front.title;
+        page.title = site::shown_text(&config, &page.lang, &doc.front.title);
+        page.description = doc
+            .front
+            .description
+            .as_deref()
+            .map(|d| site::shown_text(&config, &page.lang, d));
         page.front = doc.front.clone();
         page.body = doc.body.clone();
         page.body_line = doc.body_line;
     }
-    let config = previous.config.clone();
+    if retitled {
+        // Titles order pages of the same date, and standalone pages.
+        site.editions = Arc::new(site::editions_of(&config, &site.pages)?);
+    }
     let mut bodies = previous.bodies.clone();
     let mut diagnostics = Diagnostics {
         files: site.pages.len(),
@@ -78,6 +100,37 @@ pub fn patch_bodies(
         plan,
     };
     Some((Some(prepared), diagnostics))
+}
+
+/// A file that came and went between two rebuilds (a tool's temporary file, such as sed's):
+/// gone now, and neither a page, a bundle file, nor a folder holding one.
+fn is_transient(previous: &Prepared, path: &Path, shown: &Path) -> bool {
+    path.symlink_metadata().is_err()
+        && !previous
+            .site
+            .pages
+            .iter()
+            .any(|p| p.source.starts_with(shown))
+        && !previous.site.assets.iter().any(|a| {
+            a.source
+                .strip_prefix(&previous.config.root)
+                .unwrap_or(&a.source)
+                .starts_with(shown)
+        })
+}
+
+/// Whether the page keeps its URL, its place in every list, tag and issue, and its template:
+/// all front matter but the title, description, authors, image and `extra` is the same.
+fn same_place(a: &FrontMatter, b: &FrontMatter) -> bool {
+    let shown = |f: &FrontMatter| FrontMatter {
+        title: String::new(),
+        description: None,
+        authors: Vec::new(),
+        image: None,
+        extra: toml::Table::new(),
+        ..f.clone()
+    };
+    same_front_matter(&shown(a), &shown(b))
 }
 
 /// Equal values, and dates in the same offsets (`==` on dates compares instants alone, and

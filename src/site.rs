@@ -3,6 +3,7 @@
 //! and bad pairings are errors here, naming both files.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -105,9 +106,9 @@ pub struct Edition {
     pub issues: Vec<Issue>,
 }
 
-#[derive(Debug, Clone)]
 /// Pages are shared, and the indexes behind `Arc`s, so that `serve` can clone a site to
 /// change the texts of a few pages without copying the rest.
+#[derive(Debug, Clone)]
 pub struct Site {
     pub pages: Vec<Arc<Page>>,
     /// In the config's language order.
@@ -158,10 +159,11 @@ pub fn assemble(
         .enumerate()
         .map(|(i, p)| ((p.lang.clone(), p.key.clone()), i))
         .collect();
+    let refs: Vec<&Page> = pages.iter().collect();
     let editions = config
         .languages
         .iter()
-        .map(|l| edition(&l.code, &pages, &mut errors))
+        .map(|l| edition(&l.code, &refs, &mut errors))
         .collect();
     let warnings = missing_translations(config, &pages, &translations);
     let assets = assets
@@ -239,14 +241,11 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
             format!("/{lang}/issues/{number}/"),
         ),
     };
-    let french = config.french_typography && lang == "fr";
-    let typeset = |s: &str| {
-        if french {
-            typography::french(s)
-        } else {
-            s.to_string()
-        }
-    };
+    let title = shown_text(config, &lang, &front.title);
+    let description = front
+        .description
+        .as_deref()
+        .map(|d| shown_text(config, &lang, d));
     let group = match &front.translation_key {
         Some(k) => format!("key:{k}"),
         None => format!("path:{}", file.key),
@@ -256,8 +255,8 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
         key: file.key,
         lang,
         kind,
-        title: typeset(&front.title),
-        description: front.description.as_deref().map(typeset),
+        title,
+        description,
         front,
         body: doc.body,
         body_line: doc.body_line,
@@ -266,6 +265,28 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
         group,
         bundle: file.bundle,
     })
+}
+
+/// A title or description as pages show it: French typography on French pages.
+pub fn shown_text(config: &Config, lang: &str, text: &str) -> String {
+    if config.french_typography && lang == "fr" {
+        typography::french(text)
+    } else {
+        text.to_string()
+    }
+}
+
+/// The editions of a site whose pages kept their places but may show other titles (`serve`,
+/// after an edit of presentational front matter): lists are sorted again, since titles break
+/// ties of dates. None if that gives an error, which the whole pipeline will report.
+pub fn editions_of(config: &Config, pages: &[Arc<Page>]) -> Option<Vec<Edition>> {
+    let mut errors = Vec::new();
+    let editions = config
+        .languages
+        .iter()
+        .map(|l| edition(&l.code, pages, &mut errors))
+        .collect();
+    errors.is_empty().then_some(editions)
 }
 
 /// Two pages at one URL (equal ignoring case, as on case-insensitive hosts) is an error;
@@ -371,7 +392,7 @@ fn missing_translations(
     warnings
 }
 
-fn newest_first(pages: &[Page], ids: &mut [usize]) {
+fn newest_first<P: Deref<Target = Page>>(pages: &[P], ids: &mut [usize]) {
     ids.sort_by(|&a, &b| {
         let (pa, pb) = (&pages[a], &pages[b]);
         pb.front
@@ -381,7 +402,7 @@ fn newest_first(pages: &[Page], ids: &mut [usize]) {
     });
 }
 
-fn edition(lang: &str, pages: &[Page], errors: &mut Vec<Error>) -> Edition {
+fn edition<P: Deref<Target = Page>>(lang: &str, pages: &[P], errors: &mut Vec<Error>) -> Edition {
     let in_lang: Vec<usize> = (0..pages.len())
         .filter(|&i| pages[i].lang == lang)
         .collect();

@@ -563,7 +563,7 @@ fn any_change_of_input_options_or_output_rebuilds() {
 }
 
 #[test]
-fn serve_patches_text_edits_and_rebuilds_everything_else() {
+fn serve_patches_text_and_title_edits_and_rebuilds_everything_else() {
     let site = TestSite::fixture("bilingual");
     let caches = gazette::Caches::default();
     let config = gazette::load_config(&site.options()).expect("config");
@@ -578,8 +578,9 @@ fn serve_patches_text_edits_and_rebuilds_everything_else() {
     let text = std::fs::read_to_string(&file).unwrap();
 
     std::fs::write(&file, text.replace("Text with a note", "Prose with a note")).unwrap();
-    let (patched, diagnostics) =
-        patch(std::slice::from_ref(&file)).expect("a text edit is patched");
+    // A tool's temporary file that came and went (sed -i) is part of the same batch.
+    let gone = root.join("content/news/sedX1b2c3");
+    let (patched, diagnostics) = patch(&[gone, file.clone()]).expect("a text edit is patched");
     assert!(diagnostics.errors.is_empty());
     let patched = patched.expect("no error");
     let id = patched
@@ -595,8 +596,34 @@ fn serve_patches_text_edits_and_rebuilds_everything_else() {
         "the build it was patched from is untouched"
     );
 
-    std::fs::write(&file, text.replace("First article", "Main article")).unwrap();
-    assert!(patch(std::slice::from_ref(&file)).is_none(), "a title edit");
+    // What front matter only shows is patched too; titles are typeset.
+    std::fs::write(
+        &file,
+        text.replace("First article: hello!", "Main article: hi!"),
+    )
+    .unwrap();
+    let (patched, _) = patch(std::slice::from_ref(&file)).expect("a title edit is patched");
+    let patched = patched.expect("no error");
+    assert_eq!(patched.site.pages[id].title, "Main article: hi!");
+    assert_eq!(patched.site.pages[id].front.title, "Main article: hi!");
+    for (field, edited) in [
+        (
+            "tags",
+            text.replace("tags = [\"Rust\", \"Security\"]", "tags = [\"Rust\"]"),
+        ),
+        ("issue", text.replace("issue = 1", "issue = 2")),
+        ("weight", text.replace("weight = 2", "weight = 3")),
+        (
+            "date",
+            text.replace("date = 2026-11-27", "date = 2026-11-28"),
+        ),
+    ] {
+        std::fs::write(&file, edited).unwrap();
+        assert!(
+            patch(std::slice::from_ref(&file)).is_none(),
+            "a {field} edit moves the page"
+        );
+    }
     std::fs::write(
         &file,
         text.replace("date = 2026-11-27", "date = 2026-11-27T01:00:00+01:00"),
@@ -610,8 +637,48 @@ fn serve_patches_text_edits_and_rebuilds_everything_else() {
     let new = root.join("content/news/new.en.md");
     std::fs::write(&new, article("New", "", "Text.")).unwrap();
     assert!(patch(&[new]).is_none(), "a new file");
+    let asset = root.join("content/news/bundle/pic.svg");
+    std::fs::remove_file(&asset).unwrap();
+    assert!(patch(&[asset]).is_none(), "a deleted bundle file");
     let static_file = root.join("static/CNAME");
     assert!(patch(&[static_file]).is_none(), "a static file");
     std::fs::remove_file(&file).unwrap();
     assert!(patch(&[file]).is_none(), "a deleted file");
+}
+
+#[test]
+fn a_patched_title_orders_pages_of_the_same_date_again() {
+    let site = TestSite::new();
+    for (file, title) in [("a", "Alpha"), ("b", "Bravo")] {
+        site.write(
+            &format!("content/news/{file}.en.md"),
+            &format!("+++\ntitle = \"{title}\"\ndate = 2026-11-01\n+++\nText.\n"),
+        );
+    }
+    let caches = gazette::Caches::default();
+    let config = gazette::load_config(&site.options()).expect("config");
+    let (prepared, diagnostics) = gazette::prepare(config, false, Some(&caches));
+    assert!(diagnostics.errors.is_empty(), "{:?}", diagnostics.errors);
+    let prepared = prepared.expect("prepared");
+    let titles = |prepared: &gazette::Prepared| -> Vec<String> {
+        let edition = prepared
+            .site
+            .editions
+            .iter()
+            .find(|e| e.lang == "en")
+            .expect("an English edition");
+        edition
+            .articles
+            .iter()
+            .map(|&i| prepared.site.pages[i].title.clone())
+            .collect()
+    };
+    assert_eq!(titles(&prepared), ["Alpha", "Bravo"]);
+    let root = std::fs::canonicalize(site.root()).unwrap();
+    let file = root.join("content/news/a.en.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Alpha", "Zulu")).unwrap();
+    let (patched, _) = gazette::patch::patch_bodies(&prepared, &root, &[file], &caches)
+        .expect("a title edit is patched");
+    assert_eq!(titles(&patched.expect("no error")), ["Bravo", "Zulu"]);
 }
