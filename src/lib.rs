@@ -41,6 +41,9 @@ pub struct BuildOptions {
     pub force: bool,
     /// Write links relative to each page (ending in index.html): output/ then works from disk.
     pub relative: bool,
+    /// Leave deleting the replaced output to this program run again in the background
+    /// (`gazette build` does), instead of deleting it before returning.
+    pub background_cleanup: Option<PathBuf>,
 }
 
 /// What a build did.
@@ -413,7 +416,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         warnings: diagnostics.warnings.iter().map(Into::into).collect(),
     };
     match written {
-        Ok(()) => staging.commit(&stamp)?,
+        Ok(()) => staging.commit(&stamp, options.background_cleanup.as_deref())?,
         Err(e) => {
             staging.abandon();
             return Err(e);

@@ -90,6 +90,9 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Deletes an output replaced by a build (run by `gazette build` in the background).
+    #[command(name = gazette::write::REMOVE_COMMAND, hide = true)]
+    RemoveReplacedOutput { path: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
                 drafts,
                 force,
                 relative,
+                background_cleanup: std::env::current_exe().ok(),
             };
             build(&options)
         }
@@ -138,6 +142,10 @@ fn main() -> ExitCode {
             title,
             root,
         } => new(&root, &target, title.as_deref()),
+        Command::RemoveReplacedOutput { path } => {
+            gazette::write::remove_replaced_output(&path);
+            ExitCode::SUCCESS
+        }
     }
 }
 

@@ -208,11 +208,12 @@ impl Staging {
 
     /// Marks the new output as gazette's (the marker holds `stamp`) and swaps it in place of
     /// the old one.
-    pub fn commit(self, stamp: &Stamp) -> Result<()> {
+    /// With `cleaner` (this program's path), a background run of it deletes the old output.
+    pub fn commit(self, stamp: &Stamp, cleaner: Option<&Path>) -> Result<()> {
         let marker = self.dir.join(MARKER);
         let result = fs::write(&marker, fingerprint::marker_text(stamp))
             .map_err(|e| Error::io(&marker, e))
-            .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name));
+            .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name, cleaner));
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.dir);
         }
@@ -344,7 +345,13 @@ fn belongs_to_running_build(path: &Path) -> bool {
 }
 
 /// Moves the old output's dotfiles (`.git`, `.well-known`, …) into the new one, then swaps.
-fn swap(output: &Path, staging: &Path, parent: &Path, name: &str) -> Result<()> {
+fn swap(
+    output: &Path,
+    staging: &Path,
+    parent: &Path,
+    name: &str,
+    cleaner: Option<&Path>,
+) -> Result<()> {
     if !output.exists() {
         return fs::rename(staging, output).map_err(|e| Error::io(output, e));
     }
@@ -383,8 +390,46 @@ fn swap(output: &Path, staging: &Path, parent: &Path, name: &str) -> Result<()> 
         }
         return Err(e);
     }
-    remove_in_parallel(&old);
+    dispose(&old, cleaner);
     Ok(())
+}
+
+/// The hidden command that deletes a replaced output (`gazette build` runs it in the
+/// background).
+pub const REMOVE_COMMAND: &str = "__remove-replaced-output";
+
+/// Deletes the replaced output: in a detached `cleaner` process when there is one, so the
+/// build is over once the new output is in place (deleting tens of thousands of files takes
+/// seconds); here and now otherwise, or if that process cannot start. A cleanup cut short is
+/// finished by the next build (`remove_stale`).
+fn dispose(old: &Path, cleaner: Option<&Path>) {
+    // A folder without the marker (replaced with --force) is not one the cleaner accepts.
+    let cleaner = cleaner.filter(|_| old.join(MARKER).is_file());
+    let started = cleaner.is_some_and(|program| {
+        std::process::Command::new(program)
+            .arg(REMOVE_COMMAND)
+            .arg(old)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .is_ok()
+    });
+    if !started {
+        remove_in_parallel(old);
+    }
+}
+
+/// `REMOVE_COMMAND`: deletes `path` only if it is a replaced output of gazette's
+/// (`.NAME.gazette-old-PID` holding the marker), whatever the caller passed.
+pub fn remove_replaced_output(path: &Path) {
+    let is_replaced_output = path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n.starts_with('.') && n.contains(".gazette-old-")
+    }) && path.join(MARKER).is_file();
+    if is_replaced_output {
+        remove_in_parallel(path);
+    }
 }
 
 #[cfg(test)]
