@@ -19,6 +19,16 @@ fn edit_title(path: &Path, title: &str) -> String {
     format!("{}{title}{}", &text[..start], &text[end..])
 }
 
+/// That the events hold a build error whose message starts at `location`.
+fn assert_build_error(received: &[String], location: &str) {
+    assert!(
+        received
+            .iter()
+            .any(|e| e.starts_with(&format!("build-error: {location}"))),
+        "expected a build error at {location}: {received:?}"
+    );
+}
+
 fn wait_for_body(served: &Served, path: &str, needle: &str) -> bool {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
@@ -216,12 +226,7 @@ fn a_broken_file_keeps_the_last_good_build_and_shows_the_error() {
     let good = fs::read_to_string(&file).unwrap();
     fs::write(&file, "+++\ntitle = \"<unclosed>\n+++\n").unwrap();
     let received = events.reloads_after_save();
-    assert!(
-        received
-            .iter()
-            .any(|e| e.starts_with("build-error: content/news/first.en.md:2:")),
-        "{received:?}"
-    );
+    assert_build_error(&received, "content/news/first.en.md:2:");
     let page = served.get("/en/news/first/");
     assert_eq!(page.status, 200, "still serving the last good build");
     assert!(page.body.contains("First article"));
@@ -327,12 +332,7 @@ fn a_template_error_found_at_rebuild_is_shown_and_cleared() {
     let broken = "{% extends \"base.html\" %}{% block content %}{{ page.no_such_field }}{% endblock content %}";
     fs::write(served.path("templates/page.html"), broken).unwrap();
     let received = events.reloads_after_save();
-    assert!(
-        received
-            .iter()
-            .any(|e| e.starts_with("build-error: templates/page.html:1:")),
-        "{received:?}"
-    );
+    assert_build_error(&received, "templates/page.html:1:");
     assert_eq!(
         served.get("/en/about/").status,
         200,
@@ -411,12 +411,7 @@ fn a_text_edit_after_a_failed_build_still_reports_the_failure() {
     )
     .unwrap();
     let received = events.reloads_after_save();
-    assert!(
-        received
-            .iter()
-            .any(|e| e.starts_with("build-error: content/news/second.en.md:2:")),
-        "{received:?}"
-    );
+    assert_build_error(&received, "content/news/second.en.md:2:");
     let first = served.path("content/news/first.en.md");
     let text = fs::read_to_string(&first).unwrap();
     fs::write(
@@ -425,12 +420,7 @@ fn a_text_edit_after_a_failed_build_still_reports_the_failure() {
     )
     .unwrap();
     let received = events.reloads_after_save();
-    assert!(
-        received
-            .iter()
-            .any(|e| e.starts_with("build-error: content/news/second.en.md:2:")),
-        "the other file is still broken: {received:?}"
-    );
+    assert_build_error(&received, "content/news/second.en.md:2:");
     fs::write(&broken, good).unwrap();
     assert_eq!(events.reloads_after_save(), ["reload: page"]);
     assert!(
@@ -454,12 +444,7 @@ fn a_broken_link_written_into_a_text_is_reported_at_its_line() {
     .unwrap();
     let line = text.lines().count() + 2;
     let received = events.reloads_after_save();
-    assert!(
-        received
-            .iter()
-            .any(|e| e.starts_with(&format!("build-error: content/news/first.en.md:{line}:"))),
-        "{received:?}"
-    );
+    assert_build_error(&received, &format!("content/news/first.en.md:{line}:"));
     let page = served.get("/en/news/first/");
     assert!(page.body.contains("id=\"gazette-error\""));
     assert!(
