@@ -83,6 +83,9 @@ pub struct Config {
     pub french_typography: bool,
     pub words_per_minute: usize,
     pub extra: toml::Table,
+    /// The text this was parsed from: what a build's stamp hashes (reading the file again
+    /// could see a later save).
+    pub text: std::sync::Arc<str>,
 }
 
 impl Config {
@@ -212,6 +215,7 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
         french_typography: raw.french_typography,
         words_per_minute: raw.words_per_minute.max(1),
         extra: raw.extra,
+        text: std::sync::Arc::from(text),
     })
 }
 

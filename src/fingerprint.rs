@@ -1,8 +1,9 @@
 //! Whether the output already there was built from exactly these inputs, so that a build
 //! with nothing new stops once it has read the sources. The stamp, kept in the output's
 //! marker file, holds a hash of everything a build reads (gazette itself, the options,
-//! config.toml, every Markdown text, and the theme, templates, static and bundle files by
-//! size and time), the size of what the build wrote, and what it reported.
+//! config.toml, every Markdown text, and the theme, templates, static and bundle files: by
+//! content, or by size and times for large ones), the size of what the build wrote, and what
+//! it reported.
 
 use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
@@ -81,11 +82,19 @@ pub fn inputs(config: &Config, options: &Options, sources: &Sources) -> String {
         .ok()
         .and_then(|exe| std::fs::metadata(exe).ok())
     {
-        write(&stamp_of(&meta));
+        write(&meta.len().to_le_bytes());
+        write(
+            &meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos())
+                .to_le_bytes(),
+        );
     }
     write(&[u8::from(options.drafts), u8::from(options.relative)]);
     write(options.base_url.as_bytes());
-    write(&std::fs::read(config.root.join("config.toml")).unwrap_or_default());
+    write(config.text.as_bytes());
     // Each text hashed on its own, in parallel: they are most of the bytes.
     let texts: Vec<u64> = sources
         .files
@@ -107,7 +116,7 @@ pub fn inputs(config: &Config, options: &Options, sources: &Sources) -> String {
     }
     for asset in &sources.assets {
         write(asset.source.as_os_str().as_encoded_bytes());
-        write(&std::fs::metadata(&asset.source).map_or_else(|_| Vec::new(), |m| stamp_of(&m)));
+        write(&file_stamp(&asset.source));
     }
     for dir in [
         config.theme_dir(),
@@ -121,8 +130,8 @@ pub fn inputs(config: &Config, options: &Options, sources: &Sources) -> String {
             .flatten()
         {
             write(entry.path().as_os_str().as_encoded_bytes());
-            if let Ok(meta) = entry.metadata() {
-                write(&stamp_of(&meta));
+            if entry.file_type().is_file() {
+                write(&file_stamp(entry.path()));
             }
         }
     }
@@ -135,8 +144,24 @@ fn seeded() -> ahash::AHasher {
         .build_hasher()
 }
 
-/// Size and modification time, as bytes to hash.
-fn stamp_of(meta: &std::fs::Metadata) -> Vec<u8> {
+/// Files up to this size are hashed by content (templates, strings, stylesheets); larger ones
+/// (images, fonts) by size and times.
+const HASHED_BY_CONTENT: u64 = 256 * 1024;
+
+/// What stands for a file's content in the hash: the content itself when small; otherwise
+/// size, modification and change times and inode (tools set modification times back, or
+/// record them to the second, but cannot set the change time).
+fn file_stamp(path: &Path) -> Vec<u8> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Vec::new();
+    };
+    if meta.len() <= HASHED_BY_CONTENT {
+        if let Ok(bytes) = std::fs::read(path) {
+            let mut hasher = seeded();
+            hasher.write(&bytes);
+            return hasher.finish().to_le_bytes().to_vec();
+        }
+    }
     let modified = meta
         .modified()
         .ok()
@@ -144,6 +169,13 @@ fn stamp_of(meta: &std::fs::Metadata) -> Vec<u8> {
         .map_or(0, |d| d.as_nanos());
     let mut bytes = meta.len().to_le_bytes().to_vec();
     bytes.extend_from_slice(&modified.to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        bytes.extend_from_slice(&meta.ctime().to_le_bytes());
+        bytes.extend_from_slice(&meta.ctime_nsec().to_le_bytes());
+        bytes.extend_from_slice(&meta.ino().to_le_bytes());
+    }
     bytes
 }
 

@@ -69,8 +69,14 @@ pub fn patch_bodies(
         page.body_line = doc.body_line;
     }
     if retitled {
-        // Titles order pages of the same date, and standalone pages.
-        site.editions = Arc::new(site::editions_of(&config, &site.pages)?);
+        // Titles order pages of the same date, and standalone pages; a tag is named after
+        // its newest article's spelling, so the tags' order may change too, and with it the
+        // files the plan gave each tag: then only a full rebuild will do.
+        let editions = site::editions_of(&config, &site.pages)?;
+        if shape(&editions) != shape(&site.editions) {
+            return None;
+        }
+        site.editions = Arc::new(editions);
     }
     let mut bodies = previous.bodies.clone();
     let mut diagnostics = Diagnostics {
@@ -117,6 +123,34 @@ fn is_transient(previous: &Prepared, path: &Path, shown: &Path) -> bool {
                 .unwrap_or(&a.source)
                 .starts_with(shown)
         })
+}
+
+/// What the plan's files depend on in the editions: every list's URL and length, in order.
+fn shape(editions: &[site::Edition]) -> Vec<(String, usize)> {
+    let mut shape = Vec::new();
+    for edition in editions {
+        shape.push((edition.lang.clone(), edition.articles.len()));
+        shape.push((String::new(), edition.standalone.len()));
+        shape.extend(
+            edition
+                .sections
+                .iter()
+                .map(|s| (s.path.clone(), s.articles.len())),
+        );
+        shape.extend(
+            edition
+                .tags
+                .iter()
+                .map(|t| (t.path.clone(), t.articles.len())),
+        );
+        shape.extend(
+            edition
+                .issues
+                .iter()
+                .map(|i| (i.path.clone(), i.articles.len())),
+        );
+    }
+    shape
 }
 
 /// Whether the page keeps its URL, its place in every list, tag and issue, and its template:

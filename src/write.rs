@@ -180,9 +180,7 @@ impl Staging {
         };
         let written = match attempt() {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(folder) = target.parent() {
-                    fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-                }
+                self.make_folders_for(&file.path)?;
                 attempt()
             }
             other => other,
@@ -194,6 +192,25 @@ impl Staging {
         if crate::fingerprint::counted(&file.path) {
             self.files.fetch_add(1, Ordering::Relaxed);
             self.bytes.fetch_add(length, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Makes the folders of `path` inside the staging folder, never the staging folder
+    /// itself: if another process deleted it, this build fails rather than commit a part.
+    fn make_folders_for(&self, path: &str) -> Result<()> {
+        let mut folder = self.dir.clone();
+        let Some(parent) = Path::new(path).parent() else {
+            return Ok(());
+        };
+        for name in parent.components() {
+            folder.push(name);
+            match fs::create_dir(&folder) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(Error::io(&folder, e));
+                }
+                _ => {}
+            }
         }
         Ok(())
     }
@@ -275,13 +292,17 @@ fn spread_subfolders(dir: &Path) {
         return;
     };
     let fd = folder.as_raw_fd();
-    let mut flags: libc::c_int = 0;
-    // SAFETY: FS_IOC_GETFLAGS/SETFLAGS read and write one int through the pointer, which
-    // points to a live local; `fd` is open for the whole call.
+    // Room for a long: the ioctls are declared with one, and some file systems on older
+    // kernels copy that much, although ext4 reads and writes an int (the first).
+    let mut flags: [libc::c_int; 2] = [0; 2];
+    // SAFETY: FS_IOC_GETFLAGS/SETFLAGS read and write at most a long through the pointer,
+    // which points to a live local of that size; `fd` is open for the whole call.
     unsafe {
-        if libc::ioctl(fd, libc::FS_IOC_GETFLAGS, &mut flags) == 0 && flags & FS_TOPDIR_FL == 0 {
-            flags |= FS_TOPDIR_FL;
-            libc::ioctl(fd, libc::FS_IOC_SETFLAGS, &flags);
+        if libc::ioctl(fd, libc::FS_IOC_GETFLAGS, flags.as_mut_ptr()) == 0
+            && flags[0] & FS_TOPDIR_FL == 0
+        {
+            flags[0] |= FS_TOPDIR_FL;
+            libc::ioctl(fd, libc::FS_IOC_SETFLAGS, flags.as_ptr());
         }
     }
 }
@@ -426,7 +447,8 @@ pub fn remove_replaced_output(path: &Path) {
     let is_replaced_output = path.file_name().is_some_and(|n| {
         let n = n.to_string_lossy();
         n.starts_with('.') && n.contains(".gazette-old-")
-    }) && path.join(MARKER).is_file();
+    }) && path.symlink_metadata().is_ok_and(|m| m.is_dir())
+        && path.join(MARKER).is_file();
     if is_replaced_output {
         remove_in_parallel(path);
     }
@@ -453,6 +475,24 @@ mod tests {
         );
         assert!(output.join(".git").is_dir(), "the dotfiles survive");
         assert!(!leftover.exists());
+    }
+
+    #[test]
+    fn a_staging_folder_deleted_by_another_process_fails_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("output");
+        let staging = Staging::begin(&output, &["a/b/index.html", "c.txt"]).unwrap();
+        let file = |path: &str| OutputFile {
+            path: path.into(),
+            content: Content::Bytes(b"x".to_vec()),
+        };
+        staging.write(&file("c.txt")).unwrap();
+        fs::remove_dir_all(&staging.dir).unwrap();
+        assert!(staging.write(&file("a/b/index.html")).is_err());
+        assert!(
+            !staging.dir.exists(),
+            "never made again, with half the site"
+        );
     }
 
     #[test]

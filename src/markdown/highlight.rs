@@ -111,6 +111,10 @@ pub fn inline_styled(classed: &str) -> Arc<str> {
     }
     let styled: Arc<str> = Arc::from(restyle(classed).unwrap_or_else(|| classed.to_string()));
     if let Ok(mut cache) = cache.lock() {
+        // A long `serve` session sees many versions of the blocks being edited.
+        if cache.len() >= 20_000 {
+            cache.clear();
+        }
         cache.insert(key, styled.clone());
     }
     styled

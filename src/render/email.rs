@@ -129,9 +129,12 @@ pub fn email(
         &context,
         &format!("{}email.html", issue_data.path),
     )?;
-    let (html, code) = set_code_aside(&html);
-    let html = inline_css(&html, &format!("{dir}email.html"))?;
-    let html = put_code_back(&html, &code);
+    let shown = format!("{dir}email.html");
+    let (aside, code) = set_code_aside(&html);
+    let html = match put_code_back(&inline_css(&aside, &shown)?, &code) {
+        Some(html) => html,
+        None => inline_css(&html, &shown)?,
+    };
     let text = theme.render(
         "email.txt",
         &context,
@@ -187,7 +190,10 @@ fn set_code_aside(html: &str) -> (String, CodeAside) {
     let mut rest = html;
     while let Some(pre) = find(rest, "<pre class=\"code\"") {
         let Some((start, end)) = code_content(&rest[pre..]) else {
-            break;
+            // Not a block Markdown made (raw HTML): left to the inliner.
+            out.push_str(&rest[..=pre]);
+            rest = &rest[pre + 1..];
+            continue;
         };
         let (start, end) = (pre + start, pre + end);
         out.push_str(&rest[..start]);
@@ -213,34 +219,26 @@ fn code_content(html: &str) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
-fn put_code_back(html: &str, aside: &CodeAside) -> String {
-    if aside.blocks.is_empty() {
-        return html.to_string();
-    }
+/// The inlined email with the code blocks back in place, if every marker came out of the
+/// inliner once and in order (the page's own text could spell one once entities are decoded).
+fn put_code_back(html: &str, aside: &CodeAside) -> Option<String> {
     let mut out =
         String::with_capacity(html.len() + aside.blocks.iter().map(|b| b.len()).sum::<usize>());
     let mut rest = html;
+    let mut next = 0;
     while let Some(at) = find(rest, &aside.marker) {
         out.push_str(&rest[..at]);
         let after = &rest[at + aside.marker.len()..];
-        let digits = after.find('.').unwrap_or(0);
-        match after[..digits]
-            .parse::<usize>()
-            .ok()
-            .and_then(|i| aside.blocks.get(i))
-        {
-            Some(block) => {
-                out.push_str(block);
-                rest = &after[digits + 1..];
-            }
-            None => {
-                out.push_str(&aside.marker);
-                rest = after;
-            }
+        let digits = after.find('.')?;
+        if after[..digits].parse::<usize>().ok()? != next {
+            return None;
         }
+        out.push_str(aside.blocks.get(next)?);
+        next += 1;
+        rest = &after[digits + 1..];
     }
     out.push_str(rest);
-    out
+    (next == aside.blocks.len()).then_some(out)
 }
 
 fn strip_scripts(html: &str) -> String {
@@ -338,6 +336,29 @@ mod tests {
             strip_scripts("a<SCRIPT>x</script>b<script src=x></script>c"),
             "abc"
         );
+    }
+
+    #[test]
+    fn code_is_set_aside_and_put_back_in_order() {
+        let html = "<p>gazettecode0x</p><pre class=\"code\"><b>raw</b></pre>\
+                    <pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">\
+                    <span class=\"hl-keyword hl-rust\">fn</span> f</code></pre>";
+        let (aside, code) = set_code_aside(html);
+        assert_eq!(
+            code.marker, "gazettecode1x",
+            "a marker the page does not hold"
+        );
+        assert_eq!(code.blocks.len(), 1, "the raw pre is left alone");
+        assert!(aside.contains("<b>raw</b>"));
+        assert!(!aside.contains("hl-keyword"));
+        let back = put_code_back(&aside, &code).expect("one marker, in order");
+        assert!(back.contains("<span style=\"color:#"), "{back}");
+        assert!(back.contains("</span> f</code></pre>"), "{back}");
+        // A marker spelled by the page itself (after the inliner decoded an entity).
+        let doubled = format!("{aside}<p title=\"gazettecode1x0.\"></p>");
+        assert_eq!(put_code_back(&doubled, &code), None);
+        let lost = aside.replace("gazettecode1x0.", "");
+        assert_eq!(put_code_back(&lost, &code), None);
     }
 
     #[test]
