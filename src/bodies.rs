@@ -100,23 +100,30 @@ pub fn render_all(
     (rendered, warnings, errors)
 }
 
-/// Renders the body of page `id` alone (`serve`, after an edit of that text only): the
-/// same as `render_all` gives for it, from the same cache.
-pub fn render_one(
+/// Renders the bodies of pages `ids` alone (`serve`, after an edit of those texts): the same
+/// as `render_all` gives for them, from the same cache.
+pub fn render_some(
     config: &Config,
     site: &Site,
-    id: usize,
+    ids: &[usize],
     cache: &Cache,
-) -> (Arc<Rendered>, Vec<Warning>, Vec<Error>) {
-    let page = &site.pages[id];
-    let key = body_key(site_fingerprint(config, site), page);
-    let rendered = cache.get(key).unwrap_or_else(|| {
-        let rendered = Arc::new(render_page(config, site, page, &cache.code));
-        cache.put(key, &rendered);
-        rendered
-    });
+) -> (Vec<Arc<Rendered>>, Vec<Warning>, Vec<Error>) {
+    let fingerprint = site_fingerprint(config, site);
     let (mut warnings, mut errors) = (Vec::new(), Vec::new());
-    report(page, &rendered, &mut warnings, &mut errors);
+    let rendered = ids
+        .iter()
+        .map(|&id| {
+            let page = &site.pages[id];
+            let key = body_key(fingerprint, page);
+            let rendered = cache.get(key).unwrap_or_else(|| {
+                let rendered = Arc::new(render_page(config, site, page, &cache.code));
+                cache.put(key, &rendered);
+                rendered
+            });
+            report(page, &rendered, &mut warnings, &mut errors);
+            rendered
+        })
+        .collect();
     (rendered, warnings, errors)
 }
 

@@ -62,11 +62,10 @@ impl From<&StoredWarning> for Warning {
     }
 }
 
-/// What besides the sources decides a build's output.
-pub struct Options<'a> {
+/// The options that decide a build's output besides its config (where `--base-url` is).
+pub struct Options {
     pub drafts: bool,
     pub relative: bool,
-    pub base_url: &'a str,
 }
 
 /// Hash of everything a build with these options reads.
@@ -93,7 +92,7 @@ pub fn inputs(config: &Config, options: &Options, sources: &Sources) -> String {
         );
     }
     write(&[u8::from(options.drafts), u8::from(options.relative)]);
-    write(options.base_url.as_bytes());
+    write(config.base_url.as_bytes());
     write(config.text.as_bytes());
     // Each text hashed on its own, in parallel: they are most of the bytes.
     let texts: Vec<u64> = sources
@@ -189,8 +188,8 @@ pub fn marker_text(stamp: &Stamp) -> String {
 
 /// The stamp of `output` if it was built from `inputs` and still holds every file and byte
 /// the build wrote.
-pub fn up_to_date(output: &Path, marker: &Path, inputs: &str) -> Option<Stamp> {
-    let text = std::fs::read_to_string(marker).ok()?;
+pub fn up_to_date(output: &Path, inputs: &str) -> Option<Stamp> {
+    let text = std::fs::read_to_string(output.join(crate::write::MARKER)).ok()?;
     let stamp: Stamp = serde_json::from_str(text.lines().nth(1)?).ok()?;
     if stamp.inputs != inputs {
         return None;

@@ -367,14 +367,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &fingerprint::Options {
             drafts: options.drafts,
             relative: options.relative,
-            base_url: &config.base_url,
         },
         &sources,
     );
     clock.lap("read");
     if !options.force && sources.errors.is_empty() {
-        if let Some(stamp) = fingerprint::up_to_date(&output, &output.join(write::MARKER), &inputs)
-        {
+        if let Some(stamp) = fingerprint::up_to_date(&output, &inputs) {
             clock.lap("compare");
             return Ok(BuildReport {
                 output,
@@ -391,7 +389,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         (None, Some(prepared)) => prepared,
         (None, None) => return Err(Error::Many(Vec::new())),
     };
-    let mut clock = Stopwatch::new();
+    // `prepare_sources` timed its own stages.
+    clock = Stopwatch::new();
     let paths = render::output_paths(&prepared.plan);
     let staging = write::Staging::begin(&output, &paths)?;
     let base_url = prepared.config.base_url.clone();

@@ -83,12 +83,13 @@ pub fn patch_bodies(
         files: site.pages.len(),
         ..Diagnostics::default()
     };
-    for (id, _) in &edits {
-        let (body, warnings, errors) = bodies::render_one(&config, &site, *id, &caches.bodies);
-        bodies[*id] = body;
-        diagnostics.warnings.extend(warnings);
-        diagnostics.errors.extend(errors);
+    let ids: Vec<usize> = edits.iter().map(|(id, _)| *id).collect();
+    let (rendered, warnings, errors) = bodies::render_some(&config, &site, &ids, &caches.bodies);
+    for (id, body) in ids.into_iter().zip(rendered) {
+        bodies[id] = body;
     }
+    diagnostics.warnings = warnings;
+    diagnostics.errors = errors;
     if !diagnostics.errors.is_empty() {
         return Some((None, diagnostics));
     }

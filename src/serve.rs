@@ -63,6 +63,8 @@ impl Generation {
 /// What the server shares between its request threads and the rebuild loop.
 struct State {
     options: ServeOptions,
+    /// The site's root as the watcher reports paths under it (canonical).
+    root: PathBuf,
     base_url: String,
     port: u16,
     generation: RwLock<Option<Arc<Generation>>>,
@@ -97,6 +99,7 @@ impl Server {
             IpAddr::V4(ip) => ip.to_string(),
         };
         let state = Arc::new(State {
+            root: std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone()),
             base_url: format!("http://{host}:{port}"),
             port,
             options,
@@ -200,17 +203,15 @@ impl State {
         }
     }
 
-    /// The last build with new article texts, when the edit was of texts alone and the
+    /// The last build with the edited pages updated, when the edit moves no page and the
     /// last build succeeded (after a failure, sources may differ from it in other ways).
     fn patch(&self, changed: &[PathBuf]) -> Option<Result<(Prepared, Vec<crate::Warning>), Error>> {
         if changed.is_empty() || self.error().is_some() {
             return None;
         }
         let current = self.current()?;
-        let root =
-            std::fs::canonicalize(&self.options.root).unwrap_or_else(|_| self.options.root.clone());
         let (prepared, diagnostics) =
-            crate::patch::patch_bodies(&current.prepared, &root, changed, &self.caches)?;
+            crate::patch::patch_bodies(&current.prepared, &self.root, changed, &self.caches)?;
         Some(match (Error::from_many(diagnostics.errors), prepared) {
             (Some(e), _) => Err(e),
             (None, Some(prepared)) => Ok((prepared, diagnostics.warnings)),
@@ -232,7 +233,7 @@ impl State {
                 (None, Some(prepared)) => {
                     let probed = Instant::now();
                     // Template mistakes come with template (or config) edits: probe after those.
-                    let result = if touches_templates(&self.options.root, changed) {
+                    let result = if touches_templates(&self.root, changed) {
                         prepared.probe_templates()
                     } else {
                         Ok(())
@@ -270,10 +271,9 @@ impl State {
 /// Whether a rebuild follows a change to templates, interface strings or the config (or is
 /// the first build).
 fn touches_templates(root: &std::path::Path, changed: &[PathBuf]) -> bool {
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     changed.is_empty()
         || changed.iter().any(|path| {
-            let relative = path.strip_prefix(&root).unwrap_or(path);
+            let relative = path.strip_prefix(root).unwrap_or(path);
             relative.starts_with("themes")
                 || relative.starts_with("templates")
                 || relative == std::path::Path::new("config.toml")
@@ -324,6 +324,20 @@ fn percent_decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// A path as a URL: bytes other than letters, digits, `/` and `-._~` percent-encoded (a
+/// folder of static/ may have any name).
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &byte in path.as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// `Host: localhost:1111`, `127.0.0.1:1111`, `[::1]:1111`, or the bound address: a page on
@@ -420,7 +434,8 @@ fn serve_file(state: &State, request: Request, url: &str) -> std::io::Result<()>
     };
     if !generation.has(&key) && generation.has(&format!("{key}/index.html")) {
         // Built from the resolved path, never the raw one: `//host` would leave the site.
-        let location = Header::from_bytes("Location", format!("/{key}/")).expect("a valid header");
+        let location = format!("/{}/", percent_encode(&key));
+        let location = Header::from_bytes("Location", location).expect("an ASCII header value");
         return request.respond(Response::empty(301).with_header(location));
     }
     match generation.file(&key) {
@@ -629,6 +644,15 @@ mod tests {
             Some("%2e%2e/config.toml"),
             "decoded once only"
         );
+    }
+
+    #[test]
+    fn redirects_are_ascii_and_lead_back_to_the_same_path() {
+        for path in ["fr/articles", "café/été", "a b/c%d", "x\r\ny"] {
+            let encoded = percent_encode(path);
+            assert!(encoded.is_ascii() && !encoded.contains(['\r', '\n', ' ']));
+            assert_eq!(percent_decode(&encoded).as_deref(), Some(path));
+        }
     }
 
     #[test]

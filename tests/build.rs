@@ -463,6 +463,15 @@ fn relative_build_can_be_browsed_from_disk() {
     assert!(checked > 100, "{checked} links checked");
 }
 
+/// The site read and planned as `serve` holds it, with the caches it keeps.
+fn prepared_for_serve(site: &TestSite) -> (gazette::Prepared, gazette::Caches) {
+    let caches = gazette::Caches::default();
+    let config = gazette::load_config(&site.options()).expect("config");
+    let (prepared, diagnostics) = gazette::prepare(config, false, Some(&caches));
+    assert!(diagnostics.errors.is_empty(), "{:?}", diagnostics.errors);
+    (prepared.expect("prepared"), caches)
+}
+
 /// Inode and modification time of an output file: the same pair means it was not rewritten.
 fn identity(site: &TestSite, rel: &str) -> (u64, std::time::SystemTime) {
     use std::os::unix::fs::MetadataExt;
@@ -580,11 +589,7 @@ fn any_change_of_input_options_or_output_rebuilds() {
 #[test]
 fn serve_patches_text_and_title_edits_and_rebuilds_everything_else() {
     let site = TestSite::fixture("bilingual");
-    let caches = gazette::Caches::default();
-    let config = gazette::load_config(&site.options()).expect("config");
-    let (prepared, diagnostics) = gazette::prepare(config, false, Some(&caches));
-    assert!(diagnostics.errors.is_empty(), "{:?}", diagnostics.errors);
-    let prepared = prepared.expect("prepared");
+    let (prepared, caches) = prepared_for_serve(&site);
     let root = std::fs::canonicalize(site.root()).unwrap();
     let file = root.join("content/news/first.en.md");
     let patch = |changed: &[std::path::PathBuf]| {
@@ -670,11 +675,7 @@ fn a_patched_title_orders_pages_of_the_same_date_again() {
             &format!("+++\ntitle = \"{title}\"\ndate = 2026-11-01\n+++\nText.\n"),
         );
     }
-    let caches = gazette::Caches::default();
-    let config = gazette::load_config(&site.options()).expect("config");
-    let (prepared, diagnostics) = gazette::prepare(config, false, Some(&caches));
-    assert!(diagnostics.errors.is_empty(), "{:?}", diagnostics.errors);
-    let prepared = prepared.expect("prepared");
+    let (prepared, caches) = prepared_for_serve(&site);
     let titles = |prepared: &gazette::Prepared| -> Vec<String> {
         let edition = prepared
             .site
@@ -711,11 +712,7 @@ fn a_retitle_that_reorders_tags_is_not_patched() {
             &format!("+++\ntitle = \"{title}\"\ndate = {date}\ntags = [\"{tag}\"]\n+++\nTexte.\n"),
         );
     }
-    let caches = gazette::Caches::default();
-    let config = gazette::load_config(&site.options()).expect("config");
-    let (prepared, diagnostics) = gazette::prepare(config, false, Some(&caches));
-    assert!(diagnostics.errors.is_empty(), "{:?}", diagnostics.errors);
-    let prepared = prepared.expect("prepared");
+    let (prepared, caches) = prepared_for_serve(&site);
     let root = std::fs::canonicalize(site.root()).unwrap();
     let file = root.join("content/news/a.fr.md");
     let text = std::fs::read_to_string(&file).unwrap();
