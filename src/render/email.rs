@@ -56,12 +56,23 @@ fn plain_text(config: &Config, site: &Site, page: &Page) -> String {
     markdown::render_text(&page.body, &options, TEXT_WIDTH)
 }
 
-/// The email edition of issue `issue` of edition `edition`: (`email.html`, `email.txt`).
+/// Which parts of an email edition to render: `build` writes both from one context, `serve`
+/// renders the one asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    Both,
+    Html,
+    Text,
+}
+
+/// The email edition of issue `issue` of edition `edition`: (`email.html`, `email.txt`), a
+/// part not asked for left empty.
 pub fn email(
     inputs: &Inputs,
     plan: &SitePlan,
     edition: usize,
     issue: usize,
+    parts: Parts,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let Inputs {
         config,
@@ -123,23 +134,30 @@ pub fn email(
     );
     context.insert("syntax_css", markdown::light_stylesheet());
     context.insert("text_width", &TEXT_WIDTH);
-    let dir = issue_data.path.trim_start_matches('/');
-    let html = theme.render(
-        "email.html",
-        &context,
-        &format!("{}email.html", issue_data.path),
-    )?;
-    let shown = format!("{dir}email.html");
-    let (aside, code) = set_code_aside(&html);
-    let html = match put_code_back(&inline_css(&aside, &shown)?, &code) {
-        Some(html) => html,
-        None => inline_css(&html, &shown)?,
+    let html = match parts {
+        Parts::Text => String::new(),
+        Parts::Both | Parts::Html => {
+            let html = theme.render(
+                "email.html",
+                &context,
+                &format!("{}email.html", issue_data.path),
+            )?;
+            let shown = format!("{}email.html", issue_data.path.trim_start_matches('/'));
+            let (aside, code) = set_code_aside(&html);
+            match put_code_back(&inline_css(&aside, &shown)?, &code) {
+                Some(html) => html,
+                None => inline_css(&html, &shown)?,
+            }
+        }
     };
-    let text = theme.render(
-        "email.txt",
-        &context,
-        &format!("{}email.txt", issue_data.path),
-    )?;
+    let text = match parts {
+        Parts::Html => String::new(),
+        Parts::Both | Parts::Text => theme.render(
+            "email.txt",
+            &context,
+            &format!("{}email.txt", issue_data.path),
+        )?,
+    };
     Ok((html.into_bytes(), text.into_bytes()))
 }
 

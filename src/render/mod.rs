@@ -70,7 +70,12 @@ pub fn render_target(inputs: &Inputs, plan: &SitePlan, target: &Target) -> Resul
             issue,
             text,
         } => {
-            let (html, txt) = email::email(inputs, plan, *edition, *issue)?;
+            let parts = if *text {
+                email::Parts::Text
+            } else {
+                email::Parts::Html
+            };
+            let (html, txt) = email::email(inputs, plan, *edition, *issue, parts)?;
             if *text { txt } else { html }
         }
         Target::Sitemap => sitemap::sitemap(inputs.config, &plan.jobs, &plan.routes).into_bytes(),
@@ -119,17 +124,19 @@ pub fn render_each(
             let result = match target {
                 // Both parts of an email come from one rendering.
                 Target::Email { edition, issue, .. } => {
-                    email::email(&inputs, plan, *edition, *issue).and_then(|(html, txt)| {
-                        let txt_path = format!("{}txt", path.trim_end_matches("html"));
-                        sink(OutputFile {
-                            path: path.clone(),
-                            content: Content::Bytes(html),
-                        })?;
-                        sink(OutputFile {
-                            path: txt_path,
-                            content: Content::Bytes(txt),
-                        })
-                    })
+                    email::email(&inputs, plan, *edition, *issue, email::Parts::Both).and_then(
+                        |(html, txt)| {
+                            let txt_path = format!("{}txt", path.trim_end_matches("html"));
+                            sink(OutputFile {
+                                path: path.clone(),
+                                content: Content::Bytes(html),
+                            })?;
+                            sink(OutputFile {
+                                path: txt_path,
+                                content: Content::Bytes(txt),
+                            })
+                        },
+                    )
                 }
                 _ => render_target(&inputs, plan, target).and_then(|content| {
                     sink(OutputFile {
