@@ -93,6 +93,18 @@ pub struct Diagnostics {
     pub files: usize,
 }
 
+impl Diagnostics {
+    /// What a run of the pipeline gave: `value` and the warnings, or every error found.
+    pub fn into_result<T>(self, value: Option<T>) -> Result<(T, Vec<Warning>)> {
+        match (Error::from_many(self.errors), value) {
+            (Some(e), _) => Err(e),
+            (None, Some(value)) => Ok((value, self.warnings)),
+            // A stage that stops the pipeline always says why.
+            (None, None) => Err(Error::Many(Vec::new())),
+        }
+    }
+}
+
 /// A site read, parsed and planned, ready to render any of its files.
 pub struct Prepared {
     pub config: Config,
@@ -384,11 +396,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let (prepared, diagnostics) = prepare_sources(config, options.drafts, None, sources);
-    let prepared = match (Error::from_many(diagnostics.errors), prepared) {
-        (Some(e), _) => return Err(e),
-        (None, Some(prepared)) => prepared,
-        (None, None) => return Err(Error::Many(Vec::new())),
-    };
+    let (prepared, warnings) = diagnostics.into_result(prepared)?;
     // `prepare_sources` timed its own stages.
     clock = Stopwatch::new();
     let paths = render::output_paths(&prepared.plan);
@@ -412,7 +420,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         bytes,
         pages: pages.load(std::sync::atomic::Ordering::Relaxed),
         reported_files: paths.len(),
-        warnings: diagnostics.warnings.iter().map(Into::into).collect(),
+        warnings: warnings.iter().map(Into::into).collect(),
     };
     match written {
         Ok(()) => staging.commit(&stamp, options.background_cleanup.as_deref())?,
@@ -426,7 +434,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         output,
         pages: pages.into_inner(),
         files: paths.len(),
-        warnings: diagnostics.warnings,
+        warnings,
         up_to_date: false,
     })
 }

@@ -212,11 +212,7 @@ impl State {
         let current = self.current()?;
         let (prepared, diagnostics) =
             crate::patch::patch_bodies(&current.prepared, &self.root, changed, &self.caches)?;
-        Some(match (Error::from_many(diagnostics.errors), prepared) {
-            (Some(e), _) => Err(e),
-            (None, Some(prepared)) => Ok((prepared, diagnostics.warnings)),
-            (None, None) => Err(Error::Many(Vec::new())),
-        })
+        Some(diagnostics.into_result(prepared))
     }
 
     /// The whole pipeline, from reading the sources.
@@ -228,26 +224,19 @@ impl State {
         };
         load_config(&options).and_then(|config| {
             let (prepared, diagnostics) = prepare(config, self.options.drafts, Some(&self.caches));
-            match (Error::from_many(diagnostics.errors), prepared) {
-                (Some(e), _) => Err(e),
-                (None, Some(prepared)) => {
-                    let probed = Instant::now();
-                    // Template mistakes come with template (or config) edits: probe after those.
-                    let result = if touches_templates(&self.root, changed) {
-                        prepared.probe_templates()
-                    } else {
-                        Ok(())
-                    };
-                    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
-                        eprintln!(
-                            "timing: probe          {:>7.1} ms",
-                            probed.elapsed().as_secs_f64() * 1000.0
-                        );
-                    }
-                    result.map(|()| (prepared, diagnostics.warnings))
-                }
-                (None, None) => Err(Error::Many(Vec::new())),
+            let (prepared, warnings) = diagnostics.into_result(prepared)?;
+            let probed = Instant::now();
+            // Template mistakes come with template (or config) edits: probe after those.
+            if touches_templates(&self.root, changed) {
+                prepared.probe_templates()?;
             }
+            if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+                eprintln!(
+                    "timing: probe          {:>7.1} ms",
+                    probed.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            Ok((prepared, warnings))
         })
     }
 

@@ -91,14 +91,17 @@ pub fn render_target(inputs: &Inputs, plan: &SitePlan, target: &Target) -> Resul
 /// Renders every file of the site, in parallel, into memory.
 pub fn render_all(inputs: &Inputs, plan: &SitePlan) -> Result<Vec<OutputFile>> {
     let files = std::sync::Mutex::new(Vec::with_capacity(plan.targets.len()));
+    // A push cannot leave the list half-made: a lock poisoned elsewhere is still good.
     render_each(inputs, plan, |file| {
         files
             .lock()
-            .map_err(|_| Error::Many(Vec::new()))?
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(file);
         Ok(())
     })?;
-    let mut files = files.into_inner().map_err(|_| Error::Many(Vec::new()))?;
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
