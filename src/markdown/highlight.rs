@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::highlighting::{Color, FontStyle, Highlighter, Style, Theme};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{Scope, SyntaxSet};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use super::escape_html;
@@ -78,13 +78,94 @@ fn highlighted(code: &str, lang: &str) -> Option<String> {
     let syntax = set
         .find_syntax_by_token(lang)
         .or_else(|| set.find_syntax_by_name(lang))?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+    let mut state = ParseState::new(syntax);
+    let mut scopes = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 3);
+    let mut open_spans = 0;
+    LINES.with_borrow_mut(|lines| -> Option<()> {
+        for line in LinesWithEndings::from(code) {
+            let parsed = lines.parse(&syntax.name, &mut state, line, set)?;
+            let (spans, delta) =
+                line_tokens_to_classed_spans(line, parsed, CLASS_STYLE, &mut scopes).ok()?;
+            open_spans += delta;
+            html.push_str(&spans);
+        }
+        Some(())
+    })?;
+    for _ in 0..open_spans {
+        html.push_str("</span>");
     }
-    Some(generator.finalize())
+    Some(html)
+}
+
+thread_local! {
+    static LINES: RefCell<LineCache> = RefCell::new(LineCache::default());
+}
+
+/// Parsed lines by (syntax, state before, text), per thread. Parsing is syntect's costliest
+/// step (a hundred regex searches a line), and code repeats lines across blocks: closing
+/// braces, blank lines, imports, and in `serve` every line of a block but the one edited.
+/// Reusing a line's parse needs the same state before it; the cached state after it then
+/// carries on.
+#[derive(Default)]
+struct LineCache {
+    entries: HashMap<u64, Vec<ParsedLine>>,
+    len: usize,
+}
+
+struct ParsedLine {
+    syntax: String,
+    text: Box<str>,
+    before: ParseState,
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
+}
+
+impl LineCache {
+    /// Enough for the distinct lines of a large site's code, a few MB a thread.
+    const CAPACITY: usize = 20_000;
+
+    /// The scope operations of `line`, parsed from `state`, which moves past it.
+    fn parse(
+        &mut self,
+        syntax: &str,
+        state: &mut ParseState,
+        line: &str,
+        set: &SyntaxSet,
+    ) -> Option<&[(usize, ScopeStackOp)]> {
+        let key = HASH_STATE.hash_one((syntax, line));
+        let found = self.entries.get(&key).and_then(|same_key| {
+            same_key
+                .iter()
+                .position(|p| p.before == *state && *p.text == *line && p.syntax == syntax)
+        });
+        let index = match found {
+            Some(index) => index,
+            None => {
+                if self.len >= Self::CAPACITY {
+                    self.entries.clear();
+                    self.len = 0;
+                }
+                let before = state.clone();
+                let ops = state.parse_line(line, set).ok()?;
+                let same_key = self.entries.entry(key).or_default();
+                same_key.push(ParsedLine {
+                    syntax: syntax.to_string(),
+                    text: line.into(),
+                    before,
+                    ops,
+                    after: state.clone(),
+                });
+                self.len += 1;
+                same_key.len() - 1
+            }
+        };
+        let parsed = self.entries.get(&key)?.get(index)?;
+        if found.is_some() {
+            state.clone_from(&parsed.after);
+        }
+        Some(&parsed.ops)
+    }
 }
 
 /// The email edition's theme: light, on the light block code keeps in every mode.
@@ -238,6 +319,51 @@ pub fn stylesheet() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What syntect's own generator makes of `code`, line state carried from line to line.
+    fn reference(code: &str, lang: &str) -> String {
+        let set = syntaxes();
+        let syntax = set.find_syntax_by_token(lang).unwrap();
+        let mut generator =
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        generator.finalize()
+    }
+
+    #[test]
+    fn cached_lines_highlight_as_syntect_does() {
+        // The same lines inside and outside a block comment and a string: a line's parse is
+        // reused only from the same state.
+        let rust =
+            "let a = 1;\n/* start\nlet a = 1;\n*/\nlet a = 1;\nlet s = \"\nlet a = 1;\n\";\n";
+        let python = "x = 1\n'''\nx = 1\n'''\nx = 1\n";
+        let shell = "echo \"$HOME\"\ncat <<EOF\necho \"$HOME\"\nEOF\necho \"$HOME\"\n";
+        for _ in 0..2 {
+            for (code, lang) in [(rust, "rust"), (python, "python"), (shell, "bash")] {
+                assert_eq!(
+                    highlighted(code, lang).unwrap(),
+                    reference(code, lang),
+                    "{lang}"
+                );
+            }
+        }
+        // A line first met as the second of a block, then as the first.
+        let tail = "let a = 1;\n*/\n";
+        assert_eq!(highlighted(tail, "rust").unwrap(), reference(tail, "rust"));
+        let lines: Vec<String> = highlighted(rust, "rust")
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        assert_ne!(
+            lines[2], lines[0],
+            "a line in a comment is not highlighted as code"
+        );
+    }
 
     #[test]
     fn known_language_gets_classes() {
