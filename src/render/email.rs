@@ -6,6 +6,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::Inputs;
+use super::aside::{find, find_ignoring_case, set_aside};
 use super::feeds::absolute_fragments;
 use super::plan::SitePlan;
 use crate::bodies::resolve_link;
@@ -143,8 +144,8 @@ pub fn email(
                 &format!("{}email.html", issue_data.path),
             )?;
             let shown = format!("{}email.html", issue_data.path.trim_start_matches('/'));
-            let (aside, code) = set_code_aside(&html);
-            match put_code_back(&inline_css(&aside, &shown)?, &code) {
+            let (aside, pieces) = set_aside(&html);
+            match pieces.put_back(&inline_css(&aside, &shown)?) {
                 Some(html) => html,
                 None => inline_css(&html, &shown)?,
             }
@@ -181,84 +182,6 @@ fn inline_css(html: &str, path: &str) -> Result<String> {
     Ok(add_image_widths(&inlined))
 }
 
-/// Where `needle` first occurs in `haystack` (SIMD search: emails are long).
-fn find(haystack: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
-}
-
-/// Code blocks set aside while the CSS is inlined: the marker each left, and its content.
-struct CodeAside {
-    marker: String,
-    blocks: Vec<std::sync::Arc<str>>,
-}
-
-/// Replaces the inside of each code block (`<pre class="code"…><code…>`, as Markdown makes
-/// them) with a marker, keeping it with its colours inlined from the light theme. The CSS
-/// inliner then styles the `pre` and `code` elements but need not parse every token.
-fn set_code_aside(html: &str) -> (String, CodeAside) {
-    let marker = (0..)
-        .map(|n| format!("gazettecode{n}x"))
-        .find(|m| find(html, m).is_none())
-        .unwrap_or_default();
-    let mut aside = CodeAside {
-        marker,
-        blocks: Vec::new(),
-    };
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(pre) = find(rest, "<pre class=\"code\"") {
-        let Some((start, end)) = code_content(&rest[pre..]) else {
-            // Not a block Markdown made (raw HTML): left to the inliner.
-            out.push_str(&rest[..=pre]);
-            rest = &rest[pre + 1..];
-            continue;
-        };
-        let (start, end) = (pre + start, pre + end);
-        out.push_str(&rest[..start]);
-        out.push_str(&format!("{}{}.", aside.marker, aside.blocks.len()));
-        aside
-            .blocks
-            .push(markdown::inline_styled(&rest[start..end]));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    (out, aside)
-}
-
-/// Where the inside of the `<code>` of the `<pre>` that `html` starts with begins and ends.
-fn code_content(html: &str) -> Option<(usize, usize)> {
-    let pre_end = html.find('>')?;
-    let after_pre = &html[pre_end + 1..];
-    if !after_pre.starts_with("<code") {
-        return None;
-    }
-    let start = pre_end + 1 + after_pre.find('>')? + 1;
-    let end = start + find(&html[start..], "</code></pre>")?;
-    Some((start, end))
-}
-
-/// The inlined email with the code blocks back in place, if every marker came out of the
-/// inliner once and in order (the page's own text could spell one once entities are decoded).
-fn put_code_back(html: &str, aside: &CodeAside) -> Option<String> {
-    let mut out =
-        String::with_capacity(html.len() + aside.blocks.iter().map(|b| b.len()).sum::<usize>());
-    let mut rest = html;
-    let mut next = 0;
-    while let Some(at) = find(rest, &aside.marker) {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + aside.marker.len()..];
-        let digits = after.find('.')?;
-        if after[..digits].parse::<usize>().ok()? != next {
-            return None;
-        }
-        out.push_str(aside.blocks.get(next)?);
-        next += 1;
-        rest = &after[digits + 1..];
-    }
-    out.push_str(rest);
-    (next == aside.blocks.len()).then_some(out)
-}
-
 fn strip_scripts(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -271,14 +194,6 @@ fn strip_scripts(html: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Where ASCII `needle` (lower case) first occurs in `haystack`, in any case.
-fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
-    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
-    let first = needle.first()?;
-    (0..hay.len().saturating_sub(needle.len() - 1))
-        .find(|&at| hay[at] == *first && hay[at..at + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// Outlook ignores CSS widths: every `<img>` without a `width` attribute gets the column's.
@@ -354,29 +269,6 @@ mod tests {
             strip_scripts("a<SCRIPT>x</script>b<script src=x></script>c"),
             "abc"
         );
-    }
-
-    #[test]
-    fn code_is_set_aside_and_put_back_in_order() {
-        let html = "<p>gazettecode0x</p><pre class=\"code\"><b>raw</b></pre>\
-                    <pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">\
-                    <span class=\"hl-keyword hl-rust\">fn</span> f</code></pre>";
-        let (aside, code) = set_code_aside(html);
-        assert_eq!(
-            code.marker, "gazettecode1x",
-            "a marker the page does not hold"
-        );
-        assert_eq!(code.blocks.len(), 1, "the raw pre is left alone");
-        assert!(aside.contains("<b>raw</b>"));
-        assert!(!aside.contains("hl-keyword"));
-        let back = put_code_back(&aside, &code).expect("one marker, in order");
-        assert!(back.contains("<span style=\"color:#"), "{back}");
-        assert!(back.contains("</span> f</code></pre>"), "{back}");
-        // A marker spelled by the page itself (after the inliner decoded an entity).
-        let doubled = format!("{aside}<p title=\"gazettecode1x0.\"></p>");
-        assert_eq!(put_code_back(&doubled, &code), None);
-        let lost = aside.replace("gazettecode1x0.", "");
-        assert_eq!(put_code_back(&lost, &code), None);
     }
 
     #[test]

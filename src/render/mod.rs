@@ -3,6 +3,7 @@
 //! Rendering is a function from data to bytes: `build` renders every file and writes them,
 //! `serve` renders each file when it is asked for.
 
+mod aside;
 pub(crate) mod email;
 pub(crate) mod feeds;
 mod pages;
