@@ -66,8 +66,8 @@ pub fn set_aside(html: &str) -> (String, Aside<'_>) {
         };
         aside.text(&html[at..tag], pinned, &mut out);
         let rest = &html[tag..];
-        if rest.starts_with("<!--") {
-            let end = find(&rest[4..], "-->").map_or(rest.len(), |n| 4 + n + 3);
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            let end = find(comment, "-->").map_or(rest.len(), |n| 4 + n + 3);
             out.push_str(&rest[..end]);
             at = tag + end;
             continue;
