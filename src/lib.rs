@@ -12,6 +12,7 @@ pub mod frontmatter;
 pub mod lang;
 pub mod markdown;
 pub mod patch;
+pub mod placement;
 pub mod relative;
 pub mod render;
 pub mod scaffold;

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Location, Result};
 use crate::fingerprint::{self, Stamp};
+use crate::placement::{self, Placer};
 use crate::render::{Content, OutputFile};
 
 /// The file that marks a folder as gazette's output (so rebuilding into it is safe).
@@ -119,10 +120,11 @@ pub struct Staging {
     /// Files and bytes written, for the output's stamp.
     files: AtomicU64,
     bytes: AtomicU64,
+    placer: Placer,
 }
 
 impl Staging {
-    /// Checks every path (plain relative names, no duplicates) and makes the folders.
+    /// Checks every path (plain relative names, no duplicates) and makes the staging folder.
     pub fn begin(output: &Path, paths: &[&str]) -> Result<Staging> {
         let mut seen = BTreeSet::new();
         for path in paths {
@@ -149,7 +151,14 @@ impl Staging {
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         remove_stale(&parent, &name, output);
         let dir = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
+        fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        // Folders are made by `write` when their first file comes, while other pages render;
+        // a site publishing a file named like a holding folder gets its folders made in place.
+        let batched = !paths
+            .iter()
+            .any(|p| p.starts_with(placement::HOLDING_PREFIX));
         let staging = Staging {
+            placer: Placer::new(&dir, batched),
             dir,
             parent,
             name,
@@ -157,17 +166,6 @@ impl Staging {
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
         };
-        // Folders with many subfolders are made now and marked for spreading; the others are
-        // made by `write` when their first file comes, while other pages render.
-        let made = make_dir(&staging.dir).and_then(|()| {
-            wide_folders(paths)
-                .into_iter()
-                .try_for_each(|dir| make_dir(&staging.dir.join(dir)))
-        });
-        if let Err(e) = made {
-            staging.abandon();
-            return Err(e);
-        }
         Ok(staging)
     }
 
@@ -205,12 +203,9 @@ impl Staging {
         };
         for name in parent.components() {
             folder.push(name);
-            match fs::create_dir(&folder) {
-                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                    return Err(Error::io(&folder, e));
-                }
-                _ => {}
-            }
+            self.placer
+                .make(&folder)
+                .map_err(|e| Error::io(&folder, e))?;
         }
         Ok(())
     }
@@ -228,8 +223,14 @@ impl Staging {
     /// With `cleaner` (this program's path), a background run of it deletes the old output.
     pub fn commit(self, stamp: &Stamp, cleaner: Option<&Path>) -> Result<()> {
         let marker = self.dir.join(MARKER);
-        let result = fs::write(&marker, fingerprint::marker_text(stamp))
-            .map_err(|e| Error::io(&marker, e))
+        let result = self
+            .placer
+            .finish()
+            .map_err(|e| Error::io(&self.dir, e))
+            .and_then(|()| {
+                fs::write(&marker, fingerprint::marker_text(stamp))
+                    .map_err(|e| Error::io(&marker, e))
+            })
             .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name, cleaner));
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.dir);
@@ -242,73 +243,6 @@ impl Staging {
         let _ = fs::remove_dir_all(&self.dir);
     }
 }
-
-/// Folders that get many subfolders (article lists, tags, issues), parents first, with the
-/// output's root. A page per folder means one new folder per page in them.
-fn wide_folders<'a>(paths: &[&'a str]) -> Vec<&'a Path> {
-    const WIDE: usize = 16;
-    let mut children: std::collections::HashMap<&Path, BTreeSet<&Path>> = Default::default();
-    for path in paths {
-        let mut folder = Path::new(*path).parent();
-        while let Some(dir) = folder.filter(|d| !d.as_os_str().is_empty()) {
-            let parent = dir.parent().unwrap_or(Path::new(""));
-            if !children.entry(parent).or_default().insert(dir) {
-                break;
-            }
-            folder = Some(parent);
-        }
-    }
-    let mut wide: BTreeSet<&Path> = BTreeSet::new();
-    for (dir, subfolders) in &children {
-        if subfolders.len() >= WIDE && !dir.as_os_str().is_empty() {
-            wide.extend(dir.ancestors().filter(|d| !d.as_os_str().is_empty()));
-        }
-    }
-    // BTreeSet order puts every parent before its children.
-    wide.into_iter().collect()
-}
-
-/// Makes one folder (its parent exists) and marks it as the top of independent trees.
-fn make_dir(dir: &Path) -> Result<()> {
-    match fs::create_dir(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(Error::io(dir, e)),
-        _ => {
-            spread_subfolders(dir);
-            Ok(())
-        }
-    }
-}
-
-/// On ext2/3/4, asks the allocator to place this folder's subfolders in block groups of their
-/// own (the `T` attribute of `chattr`) rather than all in the parent's. A build makes
-/// thousands of page folders in a few wide ones; packed into one group, each new inode costs
-/// a scan of the group (long on a file system without a journal, which skips inodes freed a
-/// moment ago, e.g. by the previous build). Elsewhere the request is refused and ignored.
-#[cfg(target_os = "linux")]
-fn spread_subfolders(dir: &Path) {
-    use std::os::fd::AsRawFd;
-    const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
-    let Ok(folder) = fs::File::open(dir) else {
-        return;
-    };
-    let fd = folder.as_raw_fd();
-    // Room for a long: the ioctls are declared with one, and some file systems on older
-    // kernels copy that much, although ext4 reads and writes an int (the first).
-    let mut flags: [libc::c_int; 2] = [0; 2];
-    // SAFETY: FS_IOC_GETFLAGS/SETFLAGS read and write at most a long through the pointer,
-    // which points to a live local of that size; `fd` is open for the whole call.
-    unsafe {
-        if libc::ioctl(fd, libc::FS_IOC_GETFLAGS, flags.as_mut_ptr()) == 0
-            && flags[0] & FS_TOPDIR_FL == 0
-        {
-            flags[0] |= FS_TOPDIR_FL;
-            libc::ioctl(fd, libc::FS_IOC_SETFLAGS, flags.as_ptr());
-        }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn spread_subfolders(_dir: &Path) {}
 
 /// Deletes a folder, its top-level entries in parallel (the old output can be large).
 fn remove_in_parallel(dir: &Path) {

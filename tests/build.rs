@@ -373,6 +373,25 @@ fn output_holds_exactly_this_build_and_keeps_dotfiles() {
 }
 
 #[test]
+fn folders_are_made_in_place_and_nothing_else_is_left() {
+    let site = bilingual();
+    site.build_ok();
+    let extra: Vec<String> = walkdir::WalkDir::new(site.output())
+        .into_iter()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(gazette::placement::HOLDING_PREFIX))
+        .collect();
+    assert!(extra.is_empty(), "holding folders left: {extra:?}");
+    assert!(site.exists("fr/news/seulement-fr/index.html"));
+    // A site may publish a file of a holding folder's name: folders are then made in place.
+    let name = format!("{}0", gazette::placement::HOLDING_PREFIX);
+    site.write(&format!("static/{name}"), "mine");
+    site.build_ok();
+    assert_eq!(site.read(&name), "mine");
+    assert!(site.exists("fr/news/seulement-fr/index.html"));
+}
+
+#[test]
 fn base_url_override() {
     let site = TestSite::fixture("bilingual");
     let mut options = site.options();

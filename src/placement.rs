@@ -1,0 +1,223 @@
+//! Where the output's folders land on disk. A build makes a folder per page, thousands of them
+//! in a few wide folders (articles, tags, issues). On ext2/3/4, each new inode goes in its
+//! parent's block group unless the parent has the top-of-hierarchy flag (`chattr +T`), which
+//! makes every new subfolder cost a scan of all the groups:
+//! - packed in one group, folders and files land where the previous output was just deleted,
+//!   and a file system without a journal skips each inode freed in the last minute, which
+//!   makes every allocation a scan of that group;
+//! - spread one folder at a time, every folder pays the scan of all groups.
+//!
+//! So folders are made in batches: each batch in a holding folder of its own (one scan, the
+//! staging root being flagged), then each folder is moved to its place, which keeps its inode.
+//! A batch is small, so the inodes it leaves behind when deleted cost the next build little.
+//! Elsewhere (other systems, file systems refusing the flag or the move) folders are simply
+//! made in place.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Folders a holding folder receives before the next one is made.
+const BATCH: usize = 16;
+/// Holding folders are named this, then a number, in the staging root; removed before commit.
+pub const HOLDING_PREFIX: &str = ".gazette-holding-";
+
+/// Makes folders in a staging root, in batches (see above). Safe to share between threads.
+pub struct Placer {
+    root: PathBuf,
+    batch: Mutex<Batch>,
+    /// Set once a move is refused: folders are then made in place.
+    in_place: AtomicBool,
+}
+
+#[derive(Default)]
+struct Batch {
+    holding: Option<PathBuf>,
+    used: usize,
+    made: usize,
+}
+
+impl Placer {
+    /// For the staging folder `root`, which must exist. `batched` false makes every folder in
+    /// place (a site publishes a file whose name could be a holding folder's).
+    pub fn new(root: &Path, batched: bool) -> Placer {
+        spread_subfolders(root);
+        Placer {
+            root: root.to_path_buf(),
+            batch: Mutex::new(Batch::default()),
+            in_place: AtomicBool::new(!(batched && cfg!(target_os = "linux"))),
+        }
+    }
+
+    /// Makes `folder` (its parent exists); an existing one is fine.
+    pub fn make(&self, folder: &Path) -> io::Result<()> {
+        if self.in_place.load(Ordering::Relaxed) {
+            return make_in_place(folder);
+        }
+        if folder.symlink_metadata().is_ok() {
+            return Ok(());
+        }
+        let held = self.next_held()?;
+        fs::create_dir(&held)?;
+        match move_no_replace(&held, folder) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = fs::remove_dir(&held);
+                match e.kind() {
+                    io::ErrorKind::AlreadyExists => return Ok(()),
+                    io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+                // A file system that cannot move so (or refuses for another reason): in place
+                // from now on, and a real error shows there too.
+                self.in_place.store(true, Ordering::Relaxed);
+                make_in_place(folder)
+            }
+        }
+    }
+
+    /// A fresh path in the current holding folder, making a new holding folder when the
+    /// current one had its batch.
+    fn next_held(&self) -> io::Result<PathBuf> {
+        let mut batch = self
+            .batch
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if batch.holding.is_none() || batch.used == BATCH {
+            let holding = self.root.join(format!("{HOLDING_PREFIX}{}", batch.made));
+            fs::create_dir(&holding)?;
+            batch.holding = Some(holding);
+            batch.made += 1;
+            batch.used = 0;
+        }
+        batch.used += 1;
+        let holding = batch.holding.as_ref().expect("set just above");
+        Ok(holding.join(batch.used.to_string()))
+    }
+
+    /// Removes the holding folders (empty by then): they are not part of the site.
+    pub fn finish(&self) -> io::Result<()> {
+        let batch = self
+            .batch
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for n in 0..batch.made {
+            let holding = self.root.join(format!("{HOLDING_PREFIX}{n}"));
+            match fs::remove_dir_all(&holding) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn make_in_place(folder: &Path) -> io::Result<()> {
+    match fs::create_dir(folder) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Moves folder `from` to `to`, failing with `AlreadyExists` if `to` exists (a plain rename
+/// would replace an empty folder another thread just made).
+#[cfg(target_os = "linux")]
+fn move_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let from = CString::new(from.as_os_str().as_bytes())?;
+    let to = CString::new(to.as_os_str().as_bytes())?;
+    // SAFETY: both are NUL-terminated paths alive for the call; AT_FDCWD resolves them as
+    // `rename` does.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn move_no_replace(_from: &Path, _to: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// On ext2/3/4, asks the allocator to place this folder's subfolders in block groups of their
+/// own (the `T` attribute of `chattr`). Elsewhere the request is refused and ignored.
+#[cfg(target_os = "linux")]
+fn spread_subfolders(dir: &Path) {
+    use std::os::fd::AsRawFd;
+    const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
+    let Ok(folder) = fs::File::open(dir) else {
+        return;
+    };
+    let fd = folder.as_raw_fd();
+    // Room for a long: the ioctls are declared with one, and some file systems on older
+    // kernels copy that much, although ext4 reads and writes an int (the first).
+    let mut flags: [libc::c_int; 2] = [0; 2];
+    // SAFETY: FS_IOC_GETFLAGS/SETFLAGS read and write at most a long through the pointer,
+    // which points to a live local of that size; `fd` is open for the whole call.
+    unsafe {
+        if libc::ioctl(fd, libc::FS_IOC_GETFLAGS, flags.as_mut_ptr()) == 0
+            && flags[0] & FS_TOPDIR_FL == 0
+        {
+            flags[0] |= FS_TOPDIR_FL;
+            libc::ioctl(fd, libc::FS_IOC_SETFLAGS, flags.as_ptr());
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn spread_subfolders(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_are_made_in_place_and_holding_folders_go() {
+        let root = tempfile::tempdir().unwrap();
+        let placer = Placer::new(root.path(), true);
+        let mut made = Vec::new();
+        for n in 0..40 {
+            let folder = root.path().join(format!("page-{n}"));
+            placer.make(&folder).unwrap();
+            placer.make(&folder).unwrap();
+            fs::write(folder.join("index.html"), "x").unwrap();
+            made.push(folder);
+        }
+        let nested = root.path().join("page-0").join("inner");
+        placer.make(&nested).unwrap();
+        assert!(nested.is_dir());
+        placer.finish().unwrap();
+        let mut names: Vec<String> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 40, "only the pages' folders: {names:?}");
+        assert!(made.iter().all(|f| f.join("index.html").is_file()));
+    }
+
+    #[test]
+    fn a_missing_parent_is_an_error() {
+        let root = tempfile::tempdir().unwrap();
+        let placer = Placer::new(root.path(), true);
+        let err = placer.make(&root.path().join("no/such")).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        let unbatched = Placer::new(root.path(), false);
+        assert!(unbatched.make(&root.path().join("no/such")).is_err());
+        placer.finish().unwrap();
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0);
+    }
+}
