@@ -99,18 +99,20 @@ impl Placer {
 
     /// Removes the holding folders (empty by then): they are not part of the site.
     pub fn finish(&self) -> io::Result<()> {
-        let batch = self
+        use rayon::prelude::*;
+        let made = self
             .batch
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for n in 0..batch.made {
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .made;
+        (0..made).into_par_iter().try_for_each(|n| {
             let holding = self.root.join(format!("{HOLDING_PREFIX}{n}"));
-            match fs::remove_dir_all(&holding) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
+            // Empty unless a move failed half-way.
+            match fs::remove_dir(&holding).or_else(|_| fs::remove_dir_all(&holding)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
             }
-        }
-        Ok(())
+        })
     }
 }
 
