@@ -202,14 +202,17 @@ pub fn inline_styled(classed: &str) -> Arc<str> {
 }
 
 fn restyle(classed: &str) -> Option<String> {
+    type Fast = ahash::RandomState;
     thread_local! {
         // Computing a style is slow (syntect says so): a site has a few hundred distinct
-        // scope stacks, and each thread keeps what it computed.
-        static STYLES: RefCell<HashMap<Vec<Scope>, Style>> = RefCell::new(HashMap::new());
-        static SCOPES: RefCell<HashMap<String, Option<Scope>>> = RefCell::new(HashMap::new());
+        // scope stacks and class lists, and each thread keeps what it computed.
+        static STYLES: RefCell<HashMap<Vec<Scope>, Style, Fast>> = RefCell::default();
+        static SCOPES: RefCell<HashMap<String, Option<Scope>, Fast>> = RefCell::default();
+        static CSS: RefCell<HashMap<Style, String, Fast>> = RefCell::default();
     }
-    let highlighter = Highlighter::new(light_theme());
-    let default = highlighter.get_default();
+    static HIGHLIGHTER: OnceLock<Highlighter<'static>> = OnceLock::new();
+    let highlighter = HIGHLIGHTER.get_or_init(|| Highlighter::new(light_theme()));
+    let default_foreground = highlighter.get_default().foreground;
     let scope_of = |classes: &str| {
         SCOPES.with_borrow_mut(|scopes| {
             if let Some(scope) = scopes.get(classes) {
@@ -224,10 +227,38 @@ fn restyle(classed: &str) -> Option<String> {
             scope
         })
     };
+    let style_of = |stack: &[Scope]| {
+        STYLES.with_borrow_mut(|styles| match styles.get(stack) {
+            Some(style) => *style,
+            None => {
+                let style = highlighter.style_for_stack(stack);
+                styles.insert(stack.to_vec(), style);
+                style
+            }
+        })
+    };
+    let mut out = String::with_capacity(classed.len());
+    // Adjacent runs of one style share a span: the text of the current one waits here.
+    let mut pending: Option<(Style, String)> = None;
+    let flush = |out: &mut String, (style, text): (Style, String)| {
+        CSS.with_borrow_mut(|css| {
+            let css = css
+                .entry(style)
+                .or_insert_with(|| inline_css(style, default_foreground));
+            if css.is_empty() {
+                out.push_str(&text);
+            } else {
+                out.push_str("<span style=\"");
+                out.push_str(css);
+                out.push_str("\">");
+                out.push_str(&text);
+                out.push_str("</span>");
+            }
+        })
+    };
     // The scope of each open span (None for a class list that is not a scope).
     let mut open: Vec<Option<Scope>> = Vec::new();
     let mut stack: Vec<Scope> = Vec::new();
-    let mut runs: Vec<(Style, &str)> = Vec::new();
     let mut rest = classed;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<span class=\"") {
@@ -244,31 +275,22 @@ fn restyle(classed: &str) -> Option<String> {
             }
             stack.clear();
             stack.extend(open.iter().flatten());
-            let style = STYLES.with_borrow_mut(|styles| match styles.get(&stack) {
-                Some(style) => *style,
-                None => {
-                    let style = highlighter.style_for_stack(&stack);
-                    styles.insert(stack.clone(), style);
-                    style
+            let style = style_of(&stack);
+            let text = &rest[..end];
+            match &mut pending {
+                Some((current, joined)) if *current == style => joined.push_str(text),
+                _ => {
+                    if let Some(run) = pending.take() {
+                        flush(&mut out, run);
+                    }
+                    pending = Some((style, text.to_string()));
                 }
-            });
-            runs.push((style, &rest[..end]));
+            }
             rest = &rest[end..];
         }
     }
-    let mut out = String::with_capacity(classed.len());
-    let mut at = 0;
-    while at < runs.len() {
-        let style = runs[at].0;
-        let same = runs[at..].iter().take_while(|(s, _)| *s == style).count();
-        let text: String = runs[at..at + same].iter().map(|(_, t)| *t).collect();
-        let css = inline_css(style, default.foreground);
-        if css.is_empty() {
-            out.push_str(&text);
-        } else {
-            out.push_str(&format!("<span style=\"{css}\">{text}</span>"));
-        }
-        at += same;
+    if let Some(run) = pending {
+        flush(&mut out, run);
     }
     Some(out)
 }
