@@ -58,8 +58,25 @@ fn site_fingerprint(config: &Config, site: &Site) -> u64 {
     hasher.finish()
 }
 
-fn body_key(fingerprint: u64, page: &Page) -> u64 {
-    HASH_STATE.hash_one((fingerprint, &page.body, &page.lang, &page.path, &page.slug))
+fn body_key(fingerprint: u64, page: &Page, with_text: bool) -> u64 {
+    HASH_STATE.hash_one((
+        fingerprint,
+        &page.body,
+        &page.lang,
+        &page.path,
+        &page.slug,
+        with_text,
+    ))
+}
+
+/// The pages the email editions show as plain text: each issue's articles and intro. Their
+/// text is rendered with their HTML, from the same parse.
+fn in_emails(site: &Site) -> HashSet<usize> {
+    site.editions
+        .iter()
+        .flat_map(|edition| &edition.issues)
+        .flat_map(|issue| issue.articles.iter().copied().chain(issue.intro))
+        .collect()
 }
 
 /// Renders every page's body; `bodies[i]` belongs to `site.pages[i]`. Broken links are
@@ -72,16 +89,22 @@ pub fn render_all(
     let fingerprint = site_fingerprint(config, site);
     let build_code_cache = crate::markdown::CodeCache::default();
     let code_cache = cache.map_or(&build_code_cache, |c| &c.code);
+    let in_emails = in_emails(site);
     let keyed: Vec<(u64, Arc<Rendered>)> = site
         .pages
         .par_iter()
-        .map(|page| {
+        .enumerate()
+        .map(|(id, page)| {
+            let text = in_emails.contains(&id);
             let Some(cache) = cache else {
-                return (0, Arc::new(render_page(config, site, page, code_cache)));
+                return (
+                    0,
+                    Arc::new(render_page(config, site, page, code_cache, text)),
+                );
             };
-            let key = body_key(fingerprint, page);
+            let key = body_key(fingerprint, page, text);
             let rendered = cache.get(key).unwrap_or_else(|| {
-                let rendered = Arc::new(render_page(config, site, page, code_cache));
+                let rendered = Arc::new(render_page(config, site, page, code_cache, text));
                 cache.put(key, &rendered);
                 rendered
             });
@@ -109,14 +132,16 @@ pub fn render_some(
     cache: &Cache,
 ) -> (Vec<Arc<Rendered>>, Vec<Warning>, Vec<Error>) {
     let fingerprint = site_fingerprint(config, site);
+    let in_emails = in_emails(site);
     let (mut warnings, mut errors) = (Vec::new(), Vec::new());
     let rendered = ids
         .iter()
         .map(|&id| {
             let page = &site.pages[id];
-            let key = body_key(fingerprint, page);
+            let text = in_emails.contains(&id);
+            let key = body_key(fingerprint, page, text);
             let rendered = cache.get(key).unwrap_or_else(|| {
-                let rendered = Arc::new(render_page(config, site, page, &cache.code));
+                let rendered = Arc::new(render_page(config, site, page, &cache.code, text));
                 cache.put(key, &rendered);
                 rendered
             });
@@ -151,6 +176,7 @@ fn render_page(
     site: &Site,
     page: &Page,
     code_cache: &crate::markdown::CodeCache,
+    with_text: bool,
 ) -> Rendered {
     let page_url = config.absolute(&page.path);
     let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
@@ -165,7 +191,8 @@ fn render_page(
         code_cache: Some(code_cache),
         resolve: &resolve,
     };
-    markdown::render(&page.body, &options)
+    let text_width = with_text.then_some(crate::render::email::TEXT_WIDTH);
+    markdown::render_with_text(&page.body, &options, text_width)
 }
 
 /// `articles/x.md#part` (after `@/`) -> the absolute URL of that page in `lang`, or of

@@ -117,6 +117,19 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Frees the pages' Markdown, which a build no longer reads once bodies are rendered
+    /// (the email editions' plain text was rendered with them): a large site's peak memory.
+    fn forget_markdown(&mut self) {
+        let Some(site) = std::sync::Arc::get_mut(&mut self.site) else {
+            return;
+        };
+        for page in &mut site.pages {
+            if let Some(page) = std::sync::Arc::get_mut(page) {
+                page.body = std::sync::Arc::from("");
+            }
+        }
+    }
+
     pub fn inputs(&self) -> render::Inputs<'_> {
         render::Inputs {
             config: &self.config,
@@ -397,7 +410,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let (prepared, diagnostics) = prepare_sources(config, options.drafts, None, sources);
-    let (prepared, warnings) = diagnostics.into_result(prepared)?;
+    let (mut prepared, warnings) = diagnostics.into_result(prepared)?;
+    prepared.forget_markdown();
     // `prepare_sources` timed its own stages.
     clock = Stopwatch::new();
     let paths = render::output_paths(&prepared.plan);

@@ -66,6 +66,8 @@ pub struct Rendered {
     pub links: Vec<(usize, String)>,
     /// Every id the HTML defines (headings, footnotes).
     pub anchors: Vec<String>,
+    /// The body as plain text, when asked for (`render_with_text`).
+    pub text: Option<String>,
 }
 
 pub(crate) fn escape_html(text: &str) -> String {
@@ -94,13 +96,29 @@ fn parser_options() -> Options {
 
 /// Renders a Markdown body.
 pub fn render(body: &str, options: &RenderOptions) -> Rendered {
+    render_with_text(body, options, None)
+}
+
+/// `render`, plus the body as plain text wrapped at `text_width` columns when given (the
+/// email edition's text part, the same as `render_text` gives): one parse for both.
+pub fn render_with_text(
+    body: &str,
+    options: &RenderOptions,
+    text_width: Option<usize>,
+) -> Rendered {
     let events =
         TextMergeWithOffset::new(Parser::new_ext(body, parser_options()).into_offset_iter());
     let mut state = State::new(options);
+    let mut text = text_width.map(|width| text::Writer::new(options, width));
     for (event, range) in events {
+        if let Some(text) = &mut text {
+            text.feed(event.clone());
+        }
         state.feed(event, range);
     }
-    state.finish()
+    let mut rendered = state.finish();
+    rendered.text = text.map(text::Writer::finish);
+    rendered
 }
 
 /// Where `<!-- more -->` cuts the summary: only between top-level blocks.
@@ -472,6 +490,8 @@ impl<'o, 'a> State<'o, 'a> {
             html::push_html(&mut html, out.into_iter());
         }
         html.push_str(&footnotes);
+        // Kept for the whole build: no spare capacity.
+        html.shrink_to_fit();
         rendered.html = html;
         rendered.toc = nest(std::mem::take(&mut self.flat_toc));
         rendered.reading_minutes = rendered

@@ -136,3 +136,33 @@ fn pathological_input_terminates() {
     let r = render_with(&format!("{deep}\n\n{brackets}\n"), true);
     assert!(!r.html.is_empty());
 }
+
+#[test]
+fn text_rendered_with_the_html_is_the_same_as_on_its_own() {
+    let body = "Intro : « oui » ! Voir [b](@/articles/b.md#x), [ext](https://x.io/a?b=1) \
+                et ![img](i.png).\n\n> Citation *longue* qui s'étend sur plusieurs mots pour \
+                dépasser la largeur de la ligne du texte.\n\n1. un\n2. deux[^n]\n\n\
+                | a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n\n\
+                <!-- more -->\n\n## Fin\n\n[^n]: Une note.\n";
+    for french in [false, true] {
+        let options = RenderOptions {
+            french,
+            highlight: true,
+            id_prefix: "a-",
+            page_url: "https://g.example/fr/articles/a/",
+            base_url: "https://g.example",
+            words_per_minute: 200,
+            code_cache: None,
+            resolve: &resolve,
+        };
+        let both = render_with_text(body, &options, Some(40));
+        let html_only = render(body, &options);
+        assert_eq!(
+            both.text.as_deref(),
+            Some(&*render_text(body, &options, 40))
+        );
+        assert_eq!(both.html, html_only.html);
+        assert_eq!(both.summary, html_only.summary);
+        assert_eq!(html_only.text, None);
+    }
+}

@@ -83,7 +83,7 @@ enum Block {
     Item { marker: String, used: bool },
 }
 
-struct Writer<'o> {
+pub(super) struct Writer<'o> {
     options: &'o RenderOptions<'o>,
     width: usize,
     out: String,
@@ -102,7 +102,7 @@ struct Writer<'o> {
 }
 
 impl<'o> Writer<'o> {
-    fn new(options: &'o RenderOptions<'o>, width: usize) -> Self {
+    pub(super) fn new(options: &'o RenderOptions<'o>, width: usize) -> Self {
         Writer {
             options,
             width,
@@ -122,7 +122,7 @@ impl<'o> Writer<'o> {
         }
     }
 
-    fn feed(&mut self, event: Event) {
+    pub(super) fn feed(&mut self, event: Event) {
         if let Some(code) = &mut self.code {
             match event {
                 Event::Text(t) => code.push_str(&t),
@@ -361,7 +361,7 @@ impl<'o> Writer<'o> {
         target.push_str(block);
     }
 
-    fn finish(mut self) -> String {
+    pub(super) fn finish(mut self) -> String {
         self.flush_inline();
         let mut out = self.out.trim_end().to_string();
         if !self.notes.is_empty() {

@@ -12,8 +12,10 @@ use super::plan::SitePlan;
 use crate::bodies::resolve_link;
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
+use crate::markdown::Rendered;
 use crate::markdown::{self, RenderOptions};
-use crate::site::{Page, Site};
+use crate::site::Site;
+use std::sync::Arc;
 
 /// Width of the email's text column: 600 px minus 24 px of padding on each side.
 pub const IMAGE_WIDTH: u32 = 552;
@@ -41,7 +43,13 @@ struct OtherLanguage<'a> {
     email_url: String,
 }
 
-fn plain_text(config: &Config, site: &Site, page: &Page) -> String {
+/// Page `id`'s body as plain text: rendered with its HTML for the pages of an issue, here
+/// for any other.
+fn plain_text(config: &Config, site: &Site, bodies: &[Arc<Rendered>], id: usize) -> String {
+    if let Some(text) = bodies.get(id).and_then(|b| b.text.as_ref()) {
+        return text.clone();
+    }
+    let page = &site.pages[id];
     let page_url = config.absolute(&page.path);
     let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
     let options = RenderOptions {
@@ -99,7 +107,7 @@ pub fn email(
                 authors: &page.front.authors,
                 reading_time: bodies[id].reading_minutes,
                 content: Value::safe_string(&absolute_fragments(&bodies[id].html, &url)),
-                text: plain_text(config, site, page),
+                text: plain_text(config, site, bodies, id),
                 url,
             }
         })
@@ -130,7 +138,7 @@ pub fn email(
         "intro_text",
         &issue_data
             .intro
-            .map(|i| plain_text(config, site, &site.pages[i]))
+            .map(|i| plain_text(config, site, bodies, i))
             .unwrap_or_default(),
     );
     context.insert("syntax_css", markdown::light_stylesheet());
