@@ -58,10 +58,10 @@ fn site_fingerprint(config: &Config, site: &Site) -> u64 {
     hasher.finish()
 }
 
-fn body_key(fingerprint: u64, page: &Page, with_text: bool) -> u64 {
+fn body_key(fingerprint: u64, page: &Page, markdown: &str, with_text: bool) -> u64 {
     HASH_STATE.hash_one((
         fingerprint,
-        &page.body,
+        markdown,
         &page.lang,
         &page.path,
         &page.slug,
@@ -81,44 +81,61 @@ fn in_emails(site: &Site) -> HashSet<usize> {
 
 /// Renders every page's body; `bodies[i]` belongs to `site.pages[i]`. Broken links are
 /// returned as errors beside the bodies, so a check can go on.
+///
+/// `markdown`, when given, holds the pages' texts taken out of `site` (a build no longer needs
+/// them afterwards): each is freed as soon as its page is rendered, which keeps a large site's
+/// peak memory down. Otherwise the texts are read from the pages.
 pub fn render_all(
     config: &Config,
     site: &Site,
     cache: Option<&Cache>,
+    markdown: Option<Vec<Arc<str>>>,
 ) -> (Vec<Arc<Rendered>>, Vec<Warning>, Vec<Error>) {
     let fingerprint = site_fingerprint(config, site);
     let build_code_cache = crate::markdown::CodeCache::default();
     let code_cache = cache.map_or(&build_code_cache, |c| &c.code);
     let in_emails = in_emails(site);
-    let keyed: Vec<(u64, Arc<Rendered>)> = site
-        .pages
-        .par_iter()
+    let markdown = markdown.unwrap_or_else(|| site.pages.iter().map(|p| p.body.clone()).collect());
+    type Done = (u64, Arc<Rendered>, Vec<Warning>, Vec<Error>);
+    let done: Vec<Done> = markdown
+        .into_par_iter()
+        .zip(site.pages.par_iter())
         .enumerate()
-        .map(|(id, page)| {
-            let text = in_emails.contains(&id);
-            let Some(cache) = cache else {
-                return (
+        .map(|(id, (text, page))| {
+            let with_text = in_emails.contains(&id);
+            let (key, rendered) = match cache {
+                None => (
                     0,
-                    Arc::new(render_page(config, site, page, code_cache, text)),
-                );
+                    Arc::new(render_page(
+                        config, site, page, &text, code_cache, with_text,
+                    )),
+                ),
+                Some(cache) => {
+                    let key = body_key(fingerprint, page, &text, with_text);
+                    let rendered = cache.get(key).unwrap_or_else(|| {
+                        let rendered = Arc::new(render_page(
+                            config, site, page, &text, code_cache, with_text,
+                        ));
+                        cache.put(key, &rendered);
+                        rendered
+                    });
+                    (key, rendered)
+                }
             };
-            let key = body_key(fingerprint, page, text);
-            let rendered = cache.get(key).unwrap_or_else(|| {
-                let rendered = Arc::new(render_page(config, site, page, code_cache, text));
-                cache.put(key, &rendered);
-                rendered
-            });
-            (key, rendered)
+            let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+            report(page, &text, &rendered, &mut warnings, &mut errors);
+            (key, rendered, warnings, errors)
         })
         .collect();
     if let Some(cache) = cache {
-        cache.keep_only(&keyed.iter().map(|(key, _)| *key).collect());
+        cache.keep_only(&done.iter().map(|(key, ..)| *key).collect());
     }
-    let rendered: Vec<Arc<Rendered>> = keyed.into_iter().map(|(_, r)| r).collect();
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    for (page, body) in site.pages.iter().zip(&rendered) {
-        report(page, body, &mut warnings, &mut errors);
+    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+    let mut rendered = Vec::with_capacity(done.len());
+    for (_, body, page_warnings, page_errors) in done {
+        rendered.push(body);
+        warnings.extend(page_warnings);
+        errors.extend(page_errors);
     }
     (rendered, warnings, errors)
 }
@@ -138,23 +155,37 @@ pub fn render_some(
         .iter()
         .map(|&id| {
             let page = &site.pages[id];
-            let text = in_emails.contains(&id);
-            let key = body_key(fingerprint, page, text);
+            let with_text = in_emails.contains(&id);
+            let key = body_key(fingerprint, page, &page.body, with_text);
             let rendered = cache.get(key).unwrap_or_else(|| {
-                let rendered = Arc::new(render_page(config, site, page, &cache.code, text));
+                let rendered = Arc::new(render_page(
+                    config,
+                    site,
+                    page,
+                    &page.body,
+                    &cache.code,
+                    with_text,
+                ));
                 cache.put(key, &rendered);
                 rendered
             });
-            report(page, &rendered, &mut warnings, &mut errors);
+            report(page, &page.body, &rendered, &mut warnings, &mut errors);
             rendered
         })
         .collect();
     (rendered, warnings, errors)
 }
 
-/// A body's broken links (errors) and images without alt text (warnings), at their lines.
-fn report(page: &Page, body: &Rendered, warnings: &mut Vec<Warning>, errors: &mut Vec<Error>) {
-    let at = |offset| Location::from_offset(&page.source, &page.body, offset, page.body_line);
+/// A body's broken links (errors) and images without alt text (warnings), at their lines
+/// in `markdown`, the page's text.
+fn report(
+    page: &Page,
+    markdown: &str,
+    body: &Rendered,
+    warnings: &mut Vec<Warning>,
+    errors: &mut Vec<Error>,
+) {
+    let at = |offset| Location::from_offset(&page.source, markdown, offset, page.body_line);
     for problem in &body.errors {
         errors.push(Error::Link {
             location: at(problem.offset),
@@ -175,6 +206,7 @@ fn render_page(
     config: &Config,
     site: &Site,
     page: &Page,
+    body: &str,
     code_cache: &crate::markdown::CodeCache,
     with_text: bool,
 ) -> Rendered {
@@ -192,7 +224,7 @@ fn render_page(
         resolve: &resolve,
     };
     let text_width = with_text.then_some(crate::render::email::TEXT_WIDTH);
-    markdown::render_with_text(&page.body, &options, text_width)
+    markdown::render_with_text(body, &options, text_width)
 }
 
 /// `articles/x.md#part` (after `@/`) -> the absolute URL of that page in `lang`, or of

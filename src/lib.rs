@@ -117,19 +117,6 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Frees the pages' Markdown, which a build no longer reads once bodies are rendered
-    /// (the email editions' plain text was rendered with them): a large site's peak memory.
-    fn forget_markdown(&mut self) {
-        let Some(site) = std::sync::Arc::get_mut(&mut self.site) else {
-            return;
-        };
-        for page in &mut site.pages {
-            if let Some(page) = std::sync::Arc::get_mut(page) {
-                page.body = std::sync::Arc::from("");
-            }
-        }
-    }
-
     pub fn inputs(&self) -> render::Inputs<'_> {
         render::Inputs {
             config: &self.config,
@@ -229,15 +216,17 @@ pub fn prepare(
     let mut clock = Stopwatch::new();
     let sources = source::read_content(&config, caches.map(|c| &c.sources));
     clock.lap("read");
-    prepare_sources(config, drafts, caches, sources)
+    prepare_sources(config, drafts, caches, sources, true)
 }
 
 /// `prepare`, from sources already read.
+/// `keep_markdown` false (a build) frees each page's Markdown once its body is rendered.
 fn prepare_sources(
     config: Config,
     drafts: bool,
     caches: Option<&Caches>,
     sources: source::Sources,
+    keep_markdown: bool,
 ) -> (Option<Prepared>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut clock = Stopwatch::new();
@@ -264,11 +253,13 @@ fn prepare_sources(
         }
     }
     clock.lap("front matter");
-    let (site, warnings, errors) = site::assemble(&config, docs, sources.assets, drafts);
+    let (mut site, warnings, errors) = site::assemble(&config, docs, sources.assets, drafts);
     clock.lap("assemble");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
-    let (bodies, warnings, errors) = bodies::render_all(&config, &site, caches.map(|c| &c.bodies));
+    let markdown = (!keep_markdown).then(|| site.take_markdown());
+    let (bodies, warnings, errors) =
+        bodies::render_all(&config, &site, caches.map(|c| &c.bodies), markdown);
     clock.lap("markdown");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
@@ -409,9 +400,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             });
         }
     }
-    let (prepared, diagnostics) = prepare_sources(config, options.drafts, None, sources);
-    let (mut prepared, warnings) = diagnostics.into_result(prepared)?;
-    prepared.forget_markdown();
+    let (prepared, diagnostics) = prepare_sources(config, options.drafts, None, sources, false);
+    let (prepared, warnings) = diagnostics.into_result(prepared)?;
     // `prepare_sources` timed its own stages.
     clock = Stopwatch::new();
     let paths = render::output_paths(&prepared.plan);

@@ -120,6 +120,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// Takes every page's Markdown out (`pages[i]`'s at `i`), leaving the pages' bodies
+    /// empty: a build renders each and frees it (see `bodies::render_all`).
+    pub fn take_markdown(&mut self) -> Vec<Arc<str>> {
+        self.pages
+            .iter_mut()
+            .map(|page| std::mem::take(&mut Arc::make_mut(page).body))
+            .collect()
+    }
+
     /// The other language versions of a page, in config order.
     pub fn translations_of(&self, page: usize) -> impl Iterator<Item = usize> + '_ {
         let group = &self.pages[page].group;
