@@ -83,8 +83,9 @@ fn in_emails(site: &Site) -> HashSet<usize> {
 /// returned as errors beside the bodies, so a check can go on.
 ///
 /// `markdown`, when given, holds the pages' texts taken out of `site` (a build no longer needs
-/// them afterwards): each is freed as soon as its page is rendered, which keeps a large site's
-/// peak memory down. Otherwise the texts are read from the pages.
+/// them afterwards): each is freed as soon as its page is rendered, with the links and ids
+/// only `check` reads, which keeps a large site's peak memory down. Otherwise the texts are
+/// read from the pages.
 pub fn render_all(
     config: &Config,
     site: &Site,
@@ -95,6 +96,8 @@ pub fn render_all(
     let build_code_cache = crate::markdown::CodeCache::default();
     let code_cache = cache.map_or(&build_code_cache, |c| &c.code);
     let in_emails = in_emails(site);
+    // A build (it gives the texts) has no use for what only `check` reads.
+    let building = markdown.is_some();
     let markdown = markdown.unwrap_or_else(|| site.pages.iter().map(|p| p.body.clone()).collect());
     type Done = (u64, Arc<Rendered>, Vec<Warning>, Vec<Error>);
     let done: Vec<Done> = markdown
@@ -103,7 +106,7 @@ pub fn render_all(
         .enumerate()
         .map(|(id, (text, page))| {
             let with_text = in_emails.contains(&id);
-            let (key, rendered) = match cache {
+            let (key, mut rendered) = match cache {
                 None => (
                     0,
                     Arc::new(render_page(
@@ -124,6 +127,10 @@ pub fn render_all(
             };
             let (mut warnings, mut errors) = (Vec::new(), Vec::new());
             report(page, &text, &rendered, &mut warnings, &mut errors);
+            if let Some(body) = Arc::get_mut(&mut rendered).filter(|_| building) {
+                body.links = Vec::new();
+                body.anchors = Vec::new();
+            }
             (key, rendered, warnings, errors)
         })
         .collect();

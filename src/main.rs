@@ -11,6 +11,12 @@ mod report;
 
 use report::Reporter;
 
+// A build allocates and frees millions of strings from two threads: jemalloc spends a tenth
+// less CPU on it than the system allocator (see README, Performance).
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "gazette",
