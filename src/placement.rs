@@ -7,9 +7,10 @@
 //!   makes every allocation a scan of that group;
 //! - spread one folder at a time, every folder pays the scan of all groups.
 //!
-//! So folders are made in batches: each batch in a holding folder of its own (one scan, the
-//! staging root being flagged), then each folder is moved to its place, which keeps its inode.
+//! So folders are made in batches: each batch in a holding folder of its own (one scan, their
+//! parent being flagged), then each folder is moved to its place, which keeps its inode.
 //! A batch is small, so the inodes it leaves behind when deleted cost the next build little.
+//! The emptied holding folders leave the output in one move, to be deleted with the old output.
 //! Elsewhere (other systems, file systems refusing the flag or the move) folders are simply
 //! made in place.
 
@@ -21,12 +22,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Folders a holding folder receives before the next one is made.
 const BATCH: usize = 16;
-/// Holding folders are named this, then a number, in the staging root; removed before commit.
-pub const HOLDING_PREFIX: &str = ".gazette-holding-";
+/// The folder of the holding folders, in the staging root; moved out before commit.
+pub const HOLDING: &str = ".gazette-holding";
 
 /// Makes folders in a staging root, in batches (see above). Safe to share between threads.
 pub struct Placer {
-    root: PathBuf,
+    /// `HOLDING` in the staging root, when this placer made it.
+    holding: Option<PathBuf>,
     batch: Mutex<Batch>,
     /// Set once a move is refused: folders are then made in place.
     in_place: AtomicBool,
@@ -41,13 +43,17 @@ struct Batch {
 
 impl Placer {
     /// For the staging folder `root`, which must exist. `batched` false makes every folder in
-    /// place (a site publishes a file whose name could be a holding folder's).
+    /// place (the site publishes a file at `HOLDING`).
     pub fn new(root: &Path, batched: bool) -> Placer {
-        spread_subfolders(root);
+        let holding = root.join(HOLDING);
+        let batched = batched && cfg!(target_os = "linux") && fs::create_dir(&holding).is_ok() && {
+            spread_subfolders(&holding);
+            true
+        };
         Placer {
-            root: root.to_path_buf(),
+            holding: batched.then_some(holding),
             batch: Mutex::new(Batch::default()),
-            in_place: AtomicBool::new(!(batched && cfg!(target_os = "linux"))),
+            in_place: AtomicBool::new(!batched),
         }
     }
 
@@ -86,7 +92,11 @@ impl Placer {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if batch.holding.is_none() || batch.used == BATCH {
-            let holding = self.root.join(format!("{HOLDING_PREFIX}{}", batch.made));
+            let holding = self
+                .holding
+                .as_ref()
+                .ok_or_else(|| io::Error::from(io::ErrorKind::Unsupported))?
+                .join(batch.made.to_string());
             fs::create_dir(&holding)?;
             batch.holding = Some(holding);
             batch.made += 1;
@@ -97,22 +107,14 @@ impl Placer {
         Ok(holding.join(batch.used.to_string()))
     }
 
-    /// Removes the holding folders (empty by then): they are not part of the site.
-    pub fn finish(&self) -> io::Result<()> {
-        use rayon::prelude::*;
-        let made = self
-            .batch
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .made;
-        (0..made).into_par_iter().try_for_each(|n| {
-            let holding = self.root.join(format!("{HOLDING_PREFIX}{n}"));
-            // Empty unless a move failed half-way.
-            match fs::remove_dir(&holding).or_else(|_| fs::remove_dir_all(&holding)) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            }
-        })
+    /// Moves the holding folders (empty by then) out of the site, to `trash`, a new path
+    /// beside the staging folder; `None` when there were none to move.
+    pub fn finish(&self, trash: &Path) -> io::Result<Option<PathBuf>> {
+        let Some(holding) = &self.holding else {
+            return Ok(None);
+        };
+        fs::rename(holding, trash)?;
+        Ok(Some(trash.to_path_buf()))
     }
 }
 
@@ -188,38 +190,45 @@ mod tests {
 
     #[test]
     fn folders_are_made_in_place_and_holding_folders_go() {
-        let root = tempfile::tempdir().unwrap();
-        let placer = Placer::new(root.path(), true);
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("staging");
+        fs::create_dir(&root).unwrap();
+        let placer = Placer::new(&root, true);
         let mut made = Vec::new();
         for n in 0..40 {
-            let folder = root.path().join(format!("page-{n}"));
+            let folder = root.join(format!("page-{n}"));
             placer.make(&folder).unwrap();
             placer.make(&folder).unwrap();
             fs::write(folder.join("index.html"), "x").unwrap();
             made.push(folder);
         }
-        let nested = root.path().join("page-0").join("inner");
+        let nested = root.join("page-0").join("inner");
         placer.make(&nested).unwrap();
         assert!(nested.is_dir());
-        placer.finish().unwrap();
-        let mut names: Vec<String> = fs::read_dir(root.path())
+        let trash = dir.path().join("trash");
+        assert_eq!(placer.finish(&trash).unwrap(), Some(trash.clone()));
+        let names: Vec<String> = fs::read_dir(&root)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        names.sort();
         assert_eq!(names.len(), 40, "only the pages' folders: {names:?}");
         assert!(made.iter().all(|f| f.join("index.html").is_file()));
+        assert_eq!(
+            fs::read_dir(&trash).unwrap().count(),
+            3,
+            "40 folders, 16 a batch"
+        );
     }
 
     #[test]
     fn a_missing_parent_is_an_error() {
-        let root = tempfile::tempdir().unwrap();
-        let placer = Placer::new(root.path(), true);
-        let err = placer.make(&root.path().join("no/such")).unwrap_err();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let placer = Placer::new(root, true);
+        let err = placer.make(&root.join("no/such")).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
-        let unbatched = Placer::new(root.path(), false);
-        assert!(unbatched.make(&root.path().join("no/such")).is_err());
-        placer.finish().unwrap();
-        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0);
+        let unbatched = Placer::new(&root.join("elsewhere"), false);
+        assert!(unbatched.make(&root.join("no/such")).is_err());
+        assert_eq!(unbatched.finish(&root.join("trash")).unwrap(), None);
     }
 }

@@ -154,9 +154,10 @@ impl Staging {
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         // Folders are made by `write` when their first file comes, while other pages render;
         // a site publishing a file named like a holding folder gets its folders made in place.
-        let batched = !paths
-            .iter()
-            .any(|p| p.starts_with(placement::HOLDING_PREFIX));
+        let batched = !paths.iter().any(|p| {
+            p.strip_prefix(placement::HOLDING)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
         let staging = Staging {
             placer: Placer::new(&dir, batched),
             dir,
@@ -223,15 +224,31 @@ impl Staging {
     /// With `cleaner` (this program's path), a background run of it deletes the old output.
     pub fn commit(self, stamp: &Stamp, cleaner: Option<&Path>) -> Result<()> {
         let marker = self.dir.join(MARKER);
+        // Named like a replaced output, so the background cleaner takes it too.
+        let trash = self.parent.join(format!(
+            ".{}.gazette-old-holding-{}",
+            self.name,
+            std::process::id()
+        ));
         let result = self
             .placer
-            .finish()
-            .map_err(|e| Error::io(&self.dir, e))
-            .and_then(|()| {
-                fs::write(&marker, fingerprint::marker_text(stamp))
+            .finish(&trash)
+            .map_err(|e| Error::io(&trash, e))
+            .and_then(|moved| {
+                let swapped = fs::write(&marker, fingerprint::marker_text(stamp))
                     .map_err(|e| Error::io(&marker, e))
-            })
-            .and_then(|()| swap(&self.output, &self.dir, &self.parent, &self.name, cleaner));
+                    .and_then(|()| {
+                        swap(&self.output, &self.dir, &self.parent, &self.name, cleaner)
+                    });
+                if let Some(trash) = moved {
+                    // With the marker, it is a folder the background cleaner accepts.
+                    match fs::write(trash.join(MARKER), "") {
+                        Ok(()) => dispose(&trash, cleaner),
+                        Err(_) => remove_in_parallel(&trash),
+                    }
+                }
+                swapped
+            });
         if result.is_err() {
             let _ = fs::remove_dir_all(&self.dir);
         }

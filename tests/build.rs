@@ -379,15 +379,15 @@ fn folders_are_made_in_place_and_nothing_else_is_left() {
     let extra: Vec<String> = walkdir::WalkDir::new(site.output())
         .into_iter()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with(gazette::placement::HOLDING_PREFIX))
+        .filter(|name| name.starts_with(gazette::placement::HOLDING))
         .collect();
     assert!(extra.is_empty(), "holding folders left: {extra:?}");
     assert!(site.exists("fr/news/seulement-fr/index.html"));
-    // A site may publish a file of a holding folder's name: folders are then made in place.
-    let name = format!("{}0", gazette::placement::HOLDING_PREFIX);
+    // A site may publish a file of the holding folders' name: folders are then made in place.
+    let name = gazette::placement::HOLDING;
     site.write(&format!("static/{name}"), "mine");
     site.build_ok();
-    assert_eq!(site.read(&name), "mine");
+    assert_eq!(site.read(name), "mine");
     assert!(site.exists("fr/news/seulement-fr/index.html"));
 }
 
