@@ -180,6 +180,8 @@ fn inline_css(html: &str, path: &str) -> Result<String> {
         .load_remote_stylesheets(false)
         .resolve_css_variables(true)
         .apply_width_attributes(true)
+        // An issue's email has a thousand or two nodes: no growing the node table as it parses.
+        .preallocate_node_capacity(2048)
         .build();
     let inlined = inliner
         .inline(&strip_scripts(html))
