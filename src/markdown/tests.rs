@@ -8,8 +8,8 @@ fn resolve(target: &str) -> Result<String, String> {
     }
 }
 
-fn render_with(body: &str, french: bool) -> Rendered {
-    let options = RenderOptions {
+fn options(french: bool) -> RenderOptions<'static> {
+    RenderOptions {
         french,
         highlight: true,
         id_prefix: "a-",
@@ -18,8 +18,11 @@ fn render_with(body: &str, french: bool) -> Rendered {
         words_per_minute: 200,
         code_cache: None,
         resolve: &resolve,
-    };
-    render(body, &options)
+    }
+}
+
+fn render_with(body: &str, french: bool) -> Rendered {
+    render(body, &options(french))
 }
 
 #[test]
@@ -145,16 +148,7 @@ fn text_rendered_with_the_html_is_the_same_as_on_its_own() {
                 | a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n\n\
                 <!-- more -->\n\n## Fin\n\n[^n]: Une note.\n";
     for french in [false, true] {
-        let options = RenderOptions {
-            french,
-            highlight: true,
-            id_prefix: "a-",
-            page_url: "https://g.example/fr/articles/a/",
-            base_url: "https://g.example",
-            words_per_minute: 200,
-            code_cache: None,
-            resolve: &resolve,
-        };
+        let options = options(french);
         let both = render_with_text(body, &options, Some(40));
         let html_only = render(body, &options);
         assert_eq!(
