@@ -134,6 +134,14 @@ impl Staging {
                     message: "refusing to write outside the output folder".into(),
                 });
             }
+            if *path == MARKER {
+                return Err(Error::Output {
+                    location: Location::file(path),
+                    message: "a file of the site would be written at the name gazette marks \
+                              its output folders with; rename it"
+                        .into(),
+                });
+            }
             if !seen.insert(*path) {
                 return Err(Error::Output {
                     location: Location::file(path),

@@ -371,3 +371,13 @@ fn an_error_in_an_included_template_names_the_include() {
         "names the page: {message}"
     );
 }
+
+#[test]
+fn a_published_file_named_like_the_output_marker_is_refused() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write("static/.gazette-output", "not a marker");
+    });
+    assert!(matches!(error, Error::Output { .. }), "{messages:?}");
+    assert!(messages[0].contains(".gazette-output"), "{messages:?}");
+    assert!(messages[0].contains("rename it"), "{messages:?}");
+}

@@ -36,12 +36,12 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
             continue;
         }
         let start = at;
-        let mut len = 0;
-        while at < bytes.len() && bytes[at] != b' ' {
-            // Counts characters: every byte but UTF-8 continuation bytes.
-            len += usize::from((bytes[at] as i8) >= -0x40);
-            at += 1;
-        }
+        at = memchr::memchr(b' ', &bytes[at..]).map_or(bytes.len(), |n| at + n);
+        // Characters: every byte but UTF-8 continuation bytes.
+        let len = bytes[start..at]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
         if !empty && line_len + 1 + len > width {
             out.push_str(&text[run.clone()]);
             trim_line_end(&mut out, line_start);

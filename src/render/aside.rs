@@ -57,19 +57,30 @@ pub fn set_aside(html: &str) -> (String, Aside<'_>) {
     let body = find_ignoring_case(html, "<body").unwrap_or(html.len());
     out.push_str(&html[..body]);
     let mut at = body;
+    // Where to look for the next tag: after a `<` that starts none (`a <3 b` is text).
+    let mut search = body;
     // Whether the text that follows may not be moved (see above).
     let mut pinned = false;
     while at < html.len() {
-        let Some(tag) = memchr::memchr(b'<', &html.as_bytes()[at..]).map(|n| at + n) else {
+        let Some(tag) = memchr::memchr(b'<', &html.as_bytes()[search..]).map(|n| search + n) else {
             aside.text(&html[at..], pinned, &mut out);
             break;
         };
+        let starts_tag = html
+            .as_bytes()
+            .get(tag + 1)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'));
+        if !starts_tag {
+            search = tag + 1;
+            continue;
+        }
         aside.text(&html[at..tag], pinned, &mut out);
         let rest = &html[tag..];
         if let Some(comment) = rest.strip_prefix("<!--") {
             let end = find(comment, "-->").map_or(rest.len(), |n| 4 + n + 3);
             out.push_str(&rest[..end]);
             at = tag + end;
+            search = at;
             continue;
         }
         if rest.starts_with("<pre class=\"code\"") {
@@ -80,6 +91,7 @@ pub fn set_aside(html: &str) -> (String, Aside<'_>) {
                     .pieces
                     .push(Piece::Code(markdown::inline_styled(&rest[start..end])));
                 at = tag + end;
+                search = at;
                 pinned = false;
                 continue;
             }
@@ -109,6 +121,7 @@ pub fn set_aside(html: &str) -> (String, Aside<'_>) {
             out.push_str(&html[at..end]);
             at = end;
         }
+        search = at;
     }
     (out, aside)
 }
@@ -164,16 +177,23 @@ fn code_content(html: &str) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
-/// Just past the `>` that ends the tag `html` starts with (quoted values may hold `>`).
+/// Just past the `>` that ends the tag `html` starts with: quoted attribute values (a quote
+/// right after `=`) may hold `>`.
 fn tag_end(html: &str) -> usize {
     let mut quote = None;
+    let mut after_equals = false;
     for (at, b) in html.bytes().enumerate().skip(1) {
         match (quote, b) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
             (None, b'>') => return at + 1,
-            _ => {}
+            (None, b'=') => after_equals = true,
+            (None, b'"' | b'\'') if after_equals => {
+                quote = Some(b);
+                after_equals = false;
+            }
+            (None, b) if b.is_ascii_whitespace() => {}
+            (None, _) => after_equals = false,
         }
     }
     html.len()
@@ -260,6 +280,26 @@ mod tests {
         ] {
             assert!(aside.contains(&kept), "{kept} kept in {aside}");
         }
+        assert_eq!(pieces.put_back(&aside).as_deref(), Some(html.as_str()));
+    }
+
+    #[test]
+    fn a_lone_angle_bracket_or_apostrophe_does_not_derail_the_scan() {
+        let long = "A long run of text that is well over the length of a marker, twice.";
+        let html = format!(
+            "<body><p>{long} I <3 it</p><a title=it's>{long}</a><p class=\"x>y\">{long}</p></body>"
+        );
+        let (aside, pieces) = set_aside(&html);
+        let texts: Vec<&str> = pieces.pieces.iter().map(Piece::as_str).collect();
+        assert_eq!(
+            texts,
+            [format!("{long} I <3 it").as_str(), long, long],
+            "{aside}"
+        );
+        assert!(
+            aside.contains("<a title=it's>gazetteaside0x1.</a>"),
+            "{aside}"
+        );
         assert_eq!(pieces.put_back(&aside).as_deref(), Some(html.as_str()));
     }
 

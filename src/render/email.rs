@@ -49,6 +49,8 @@ fn plain_text(config: &Config, site: &Site, bodies: &[Arc<Rendered>], id: usize)
     if let Some(text) = bodies.get(id).and_then(|b| b.text.as_ref()) {
         return text.clone();
     }
+    // Not reached in a build, which empties the pages' Markdown once rendered: the pages an
+    // email shows (`bodies::in_emails`) all had their text rendered with their HTML.
     let page = &site.pages[id];
     let page_url = config.absolute(&page.path);
     let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
