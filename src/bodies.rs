@@ -24,14 +24,16 @@ pub struct Cache {
 }
 
 impl Cache {
-    fn get(&self, key: u64) -> Option<Arc<Rendered>> {
-        self.bodies.lock().ok()?.get(&key).cloned()
-    }
-
-    fn put(&self, key: u64, rendered: &Arc<Rendered>) {
+    /// The body kept under `key`, or `render`'s, kept from now on.
+    fn get_or_render(&self, key: u64, render: impl FnOnce() -> Rendered) -> Arc<Rendered> {
+        if let Some(kept) = self.bodies.lock().ok().and_then(|b| b.get(&key).cloned()) {
+            return kept;
+        }
+        let rendered = Arc::new(render());
         if let Ok(mut bodies) = self.bodies.lock() {
             bodies.insert(key, rendered.clone());
         }
+        rendered
     }
 
     /// Forgets bodies no page uses any more.
@@ -115,12 +117,8 @@ pub fn render_all(
                 ),
                 Some(cache) => {
                     let key = body_key(fingerprint, page, &text, with_text);
-                    let rendered = cache.get(key).unwrap_or_else(|| {
-                        let rendered = Arc::new(render_page(
-                            config, site, page, &text, code_cache, with_text,
-                        ));
-                        cache.put(key, &rendered);
-                        rendered
+                    let rendered = cache.get_or_render(key, || {
+                        render_page(config, site, page, &text, code_cache, with_text)
                     });
                     (key, rendered)
                 }
@@ -164,17 +162,8 @@ pub fn render_some(
             let page = &site.pages[id];
             let with_text = in_emails.contains(&id);
             let key = body_key(fingerprint, page, &page.body, with_text);
-            let rendered = cache.get(key).unwrap_or_else(|| {
-                let rendered = Arc::new(render_page(
-                    config,
-                    site,
-                    page,
-                    &page.body,
-                    &cache.code,
-                    with_text,
-                ));
-                cache.put(key, &rendered);
-                rendered
+            let rendered = cache.get_or_render(key, || {
+                render_page(config, site, page, &page.body, &cache.code, with_text)
             });
             report(page, &page.body, &rendered, &mut warnings, &mut errors);
             rendered

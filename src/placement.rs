@@ -42,11 +42,15 @@ struct Batch {
 }
 
 impl Placer {
-    /// For the staging folder `root`, which must exist. `batched` false makes every folder in
-    /// place (the site publishes a file at `HOLDING`).
-    pub fn new(root: &Path, batched: bool) -> Placer {
+    /// For the staging folder `root`, which must exist, that will receive the files at
+    /// `paths`. A site publishing a file at `HOLDING` gets its folders made in place.
+    pub fn new(root: &Path, paths: &[&str]) -> Placer {
         let holding = root.join(HOLDING);
-        let batched = batched
+        let publishes_holding = paths.iter().any(|p| {
+            p.strip_prefix(HOLDING)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        });
+        let batched = !publishes_holding
             && fs::create_dir(&holding).is_ok()
             && (spread_subfolders(&holding) || {
                 let _ = fs::remove_dir(&holding);
@@ -208,7 +212,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("staging");
         fs::create_dir(&root).unwrap();
-        let placer = Placer::new(&root, true);
+        let placer = Placer::new(&root, &[]);
         if placer.holding.is_none() {
             // Not ext2/3/4: folders are made in place, which the other tests cover.
             return;
@@ -243,10 +247,10 @@ mod tests {
     fn a_missing_parent_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let placer = Placer::new(root, true);
+        let placer = Placer::new(root, &[]);
         let err = placer.make(&root.join("no/such")).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
-        let unbatched = Placer::new(&root.join("elsewhere"), false);
+        let unbatched = Placer::new(&root.join("elsewhere"), &[HOLDING]);
         assert!(unbatched.make(&root.join("no/such")).is_err());
         assert_eq!(unbatched.finish(&root.join("trash")).unwrap(), None);
     }

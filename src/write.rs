@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Location, Result};
 use crate::fingerprint::{self, Stamp};
-use crate::placement::{self, Placer};
+use crate::placement::Placer;
 use crate::render::{Content, OutputFile};
 
 /// The file that marks a folder as gazette's output (so rebuilding into it is safe).
@@ -160,14 +160,9 @@ impl Staging {
         remove_stale(&parent, &name, output);
         let dir = parent.join(format!(".{name}.gazette-new-{}", std::process::id()));
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-        // Folders are made by `write` when their first file comes, while other pages render;
-        // a site publishing a file named like a holding folder gets its folders made in place.
-        let batched = !paths.iter().any(|p| {
-            p.strip_prefix(placement::HOLDING)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        });
+        // Folders are made by `write` when their first file comes, while other pages render.
         let staging = Staging {
-            placer: Placer::new(&dir, batched),
+            placer: Placer::new(&dir, paths),
             dir,
             parent,
             name,

@@ -114,7 +114,8 @@ struct LineCache {
 }
 
 struct ParsedLine {
-    syntax: String,
+    /// The syntax's name, from the process-wide set.
+    syntax: &'static str,
     text: Box<str>,
     before: ParseState,
     ops: Vec<(usize, ScopeStackOp)>,
@@ -128,7 +129,7 @@ impl LineCache {
     /// The scope operations of `line`, parsed from `state`, which moves past it.
     fn parse(
         &mut self,
-        syntax: &str,
+        syntax: &'static str,
         state: &mut ParseState,
         line: &str,
         set: &SyntaxSet,
@@ -150,7 +151,7 @@ impl LineCache {
                 let ops = state.parse_line(line, set).ok()?;
                 let same_key = self.entries.entry(key).or_default();
                 same_key.push(ParsedLine {
-                    syntax: syntax.to_string(),
+                    syntax,
                     text: line.into(),
                     before,
                     ops,

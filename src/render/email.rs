@@ -2,6 +2,9 @@
 //! tables, every CSS rule inlined with css-inline, every URL absolute, images with a width)
 //! and `email.txt` (the same issue as wrapped plain text, links listed).
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::Serialize;
 use tera::{Context, Value};
 
@@ -12,10 +15,8 @@ use super::plan::SitePlan;
 use crate::bodies::resolve_link;
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
-use crate::markdown::Rendered;
-use crate::markdown::{self, RenderOptions};
+use crate::markdown::{self, RenderOptions, Rendered};
 use crate::site::Site;
-use std::sync::Arc;
 
 /// Width of the email's text column: 600 px minus 24 px of padding on each side.
 pub const IMAGE_WIDTH: u32 = 552;
@@ -32,7 +33,7 @@ struct EmailArticle<'a> {
     authors: &'a [String],
     reading_time: usize,
     content: Value,
-    text: String,
+    text: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -45,9 +46,14 @@ struct OtherLanguage<'a> {
 
 /// Page `id`'s body as plain text: rendered with its HTML for the pages of an issue, here
 /// for any other.
-fn plain_text(config: &Config, site: &Site, bodies: &[Arc<Rendered>], id: usize) -> String {
-    if let Some(text) = bodies.get(id).and_then(|b| b.text.as_ref()) {
-        return text.clone();
+fn plain_text<'a>(
+    config: &Config,
+    site: &Site,
+    bodies: &'a [Arc<Rendered>],
+    id: usize,
+) -> Cow<'a, str> {
+    if let Some(text) = bodies.get(id).and_then(|b| b.text.as_deref()) {
+        return Cow::Borrowed(text);
     }
     // Not reached in a build, which empties the pages' Markdown once rendered: the pages an
     // email shows (`bodies::in_emails`) all had their text rendered with their HTML.
@@ -64,7 +70,7 @@ fn plain_text(config: &Config, site: &Site, bodies: &[Arc<Rendered>], id: usize)
         code_cache: None,
         resolve: &resolve,
     };
-    markdown::render_text(&page.body, &options, TEXT_WIDTH)
+    Cow::Owned(markdown::render_text(&page.body, &options, TEXT_WIDTH))
 }
 
 /// Which parts of an email edition to render: `build` writes both from one context, `serve`
