@@ -23,6 +23,9 @@ pub mod typography;
 pub mod watch;
 pub mod write;
 
+#[cfg(test)]
+mod test_support;
+
 use std::path::PathBuf;
 
 use rayon::prelude::*;

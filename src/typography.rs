@@ -196,14 +196,7 @@ mod tests {
             " ", " ", "\u{a0}", "\u{202f}", "\n", ":", ";", "!", "?", "%", "'", "«", "»", "a", "é",
             "ë", "»»", "x", "1", ")", "’", "\"", "*", "/", "://", "www.", "mailto:", "-", "\t",
         ];
-        // A fixed xorshift: the same strings every run.
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_support::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..50_000 {
             let len = (next() % 24) as usize;
             let text: String = (0..len)

@@ -2,10 +2,11 @@
 //! folder beside it, which replaces the old one only once complete. A failed or killed
 //! build leaves the previous output exactly as it was.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -121,6 +122,9 @@ pub struct Staging {
     files: AtomicU64,
     bytes: AtomicU64,
     placer: Placer,
+    /// Folders made so far (relative paths): a file whose folder is here is written at once,
+    /// without a failed open and a look at each folder above it first.
+    folders: Mutex<HashSet<String>>,
 }
 
 impl Staging {
@@ -169,6 +173,7 @@ impl Staging {
             output: output.to_path_buf(),
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            folders: Mutex::default(),
         };
         Ok(staging)
     }
@@ -180,9 +185,17 @@ impl Staging {
             Content::Bytes(bytes) => fs::write(&target, bytes).map(|()| bytes.len() as u64),
             Content::Copy(source) => fs::copy(source, &target),
         };
+        let folder = file.path.rsplit_once('/').map(|(folder, _)| folder);
+        if let Some(folder) = folder.filter(|f| !self.is_made(f)) {
+            if self.make_folders(folder).is_err() {
+                self.make_folders_again(folder)?;
+            }
+        }
         let written = match attempt() {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.make_folders_for(&file.path)?;
+                if let Some(folder) = folder {
+                    self.make_folders_again(folder)?;
+                }
                 attempt()
             }
             other => other,
@@ -198,18 +211,42 @@ impl Staging {
         Ok(())
     }
 
-    /// Makes the folders of `path` inside the staging folder, never the staging folder
-    /// itself: if another process deleted it, this build fails rather than commit a part.
-    fn make_folders_for(&self, path: &str) -> Result<()> {
-        let mut folder = self.dir.clone();
-        let Some(parent) = Path::new(path).parent() else {
-            return Ok(());
-        };
-        for name in parent.components() {
-            folder.push(name);
-            self.placer
-                .make(&folder)
-                .map_err(|e| Error::io(&folder, e))?;
+    fn is_made(&self, folder: &str) -> bool {
+        self.folders
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains(folder)
+    }
+
+    /// `make_folders` for a folder this build made, or thought it had, but that is gone
+    /// (deleted by another process): every folder is looked at again.
+    fn make_folders_again(&self, folder: &str) -> Result<()> {
+        self.folders
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+        self.make_folders(folder)
+    }
+
+    /// Makes `folder` (relative) and the folders above it inside the staging folder, never
+    /// the staging folder itself: if another process deleted it, this build fails rather
+    /// than commit a part.
+    fn make_folders(&self, folder: &str) -> Result<()> {
+        let ends = folder
+            .match_indices('/')
+            .map(|(at, _)| at)
+            .chain([folder.len()]);
+        for end in ends {
+            let relative = &folder[..end];
+            if self.is_made(relative) {
+                continue;
+            }
+            let full = self.dir.join(relative);
+            self.placer.make(&full).map_err(|e| Error::io(&full, e))?;
+            self.folders
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .insert(relative.to_string());
         }
         Ok(())
     }
@@ -447,6 +484,25 @@ mod tests {
             !staging.dir.exists(),
             "never made again, with half the site"
         );
+    }
+
+    #[test]
+    fn a_folder_deleted_by_another_process_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("output");
+        let paths = ["a/b/index.html", "a/c/index.html", "a/b/more.html"];
+        let staging = Staging::begin(&output, &paths).unwrap();
+        let file = |path: &str| OutputFile {
+            path: path.into(),
+            content: Content::Bytes(path.as_bytes().to_vec()),
+        };
+        staging.write(&file("a/b/index.html")).unwrap();
+        fs::remove_dir_all(staging.dir.join("a")).unwrap();
+        staging.write(&file("a/c/index.html")).unwrap();
+        staging.write(&file("a/b/more.html")).unwrap();
+        for path in ["a/c/index.html", "a/b/more.html"] {
+            assert_eq!(fs::read_to_string(staging.dir.join(path)).unwrap(), path);
+        }
     }
 
     #[test]

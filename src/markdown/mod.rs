@@ -85,6 +85,30 @@ pub(crate) fn escape_html(text: &str) -> String {
     out
 }
 
+/// `text.split_whitespace().count()`, without decoding ASCII (most of any text) as chars.
+fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let space = if byte.is_ascii() {
+            at += 1;
+            // `char::is_whitespace` on ASCII: `is_ascii_whitespace` plus the vertical tab.
+            byte.is_ascii_whitespace() || byte == 0x0b
+        } else {
+            let Some(c) = text[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            c.is_whitespace()
+        };
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    words
+}
+
 fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -332,7 +356,7 @@ impl<'o, 'a> State<'o, 'a> {
             return;
         }
         if self.code.is_none() {
-            self.rendered.words += text.split_whitespace().count();
+            self.rendered.words += count_words(&text);
         }
         let text: CowStr<'a> = if self.options.french && self.verbatim_link_depth == 0 {
             crate::typography::french_after(&text, self.prev_char).into()

@@ -160,3 +160,23 @@ fn text_rendered_with_the_html_is_the_same_as_on_its_own() {
         assert_eq!(html_only.text, None);
     }
 }
+
+#[test]
+fn words_are_counted_as_split_whitespace_counts_them() {
+    let pieces = [
+        "a", "mot", "é", " ", "  ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{a0}", "\u{202f}",
+        "\u{2003}", "\u{3000}", "œuvre", "—", "x\u{a0}!", "日本",
+    ];
+    let mut next = crate::test_support::xorshift(0x1234_5678_9ABC_DEF1);
+    for _ in 0..20_000 {
+        let n = (next() % 16) as usize;
+        let text: String = (0..n)
+            .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+            .collect();
+        assert_eq!(
+            count_words(&text),
+            text.split_whitespace().count(),
+            "{text:?}"
+        );
+    }
+}

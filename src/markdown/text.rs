@@ -431,13 +431,7 @@ mod tests {
             "x\u{202f}!",
             "long-long-long-word",
         ];
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::test_support::xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
             let n = (next() % 30) as usize;
             let text: String = (0..n)

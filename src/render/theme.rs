@@ -2,11 +2,12 @@
 //! gazette's functions and filters, the interface strings per language, and where its
 //! static files are. Built once per build, then shared read-only by every render.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tera::{Kwargs, State, Tera, TeraResult};
+use tera::{ArgFromValue, Kwargs, State, Tera, TeraResult, Value};
 use walkdir::WalkDir;
 
 use crate::config::Config;
@@ -19,13 +20,13 @@ const THEME_PREFIX: &str = "theme/";
 
 pub struct Theme {
     pub tera: Tera,
-    /// (lang, key) -> interface string, already completed from the default language.
-    strings: Arc<HashMap<(String, String), String>>,
+    /// Interface strings, already completed from the default language.
+    strings: Arc<Strings>,
     template_files: HashMap<String, PathBuf>,
 }
 
-/// (lang, key) -> interface string.
-type Strings = HashMap<(String, String), String>;
+/// lang -> key -> interface string.
+type Strings = HashMap<String, HashMap<String, String>>;
 
 /// Absolute URLs of pages by (lang, content key), for `url(path="@/…")`.
 pub type LinkTable = HashMap<(String, String), String>;
@@ -79,7 +80,8 @@ impl Theme {
     /// An interface string, for text gazette writes itself (titles of generated pages).
     pub fn string(&self, lang: &str, key: &str) -> Option<&str> {
         self.strings
-            .get(&(lang.to_string(), key.to_string()))
+            .get(lang)
+            .and_then(|strings| strings.get(key))
             .map(String::as_str)
     }
 
@@ -209,16 +211,13 @@ fn load_strings(config: &Config, dir: &Path) -> Result<(Strings, Vec<Warning>)> 
         })?;
         per_lang.insert(language.code.clone(), table);
     }
-    let mut strings = HashMap::new();
+    let mut strings: Strings = HashMap::new();
     for language in &config.languages {
         let mut flat = HashMap::new();
         if let Some(table) = per_lang.get(&language.code) {
             flatten("", table, &mut flat);
         }
-        strings.extend(
-            flat.iter()
-                .map(|(k, v)| ((language.code.clone(), k.clone()), v.clone())),
-        );
+        strings.insert(language.code.clone(), flat);
     }
     let mut default = HashMap::new();
     if let Some(table) = per_lang.get(&config.default_language) {
@@ -232,9 +231,9 @@ fn load_strings(config: &Config, dir: &Path) -> Result<(Strings, Vec<Warning>)> 
         .filter(|l| l.code != config.default_language)
     {
         let has_file = per_lang.contains_key(&language.code);
+        let own = strings.entry(language.code.clone()).or_default();
         for key in &keys {
-            let wanted = (language.code.clone(), (*key).clone());
-            if let std::collections::hash_map::Entry::Vacant(slot) = strings.entry(wanted) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = own.entry((*key).clone()) {
                 if has_file {
                     warnings.push(Warning {
                         location: Location::file(
@@ -275,12 +274,7 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
     }
 }
 
-fn register(
-    tera: &mut Tera,
-    config: &Config,
-    strings: Arc<HashMap<(String, String), String>>,
-    links: Arc<LinkTable>,
-) {
+fn register(tera: &mut Tera, config: &Config, strings: Arc<Strings>, links: Arc<LinkTable>) {
     register_wrap(tera);
     let locales: Arc<HashMap<String, String>> = Arc::new(
         config
@@ -290,13 +284,26 @@ fn register(
             .collect(),
     );
     let default_lang = config.default_language.clone();
-    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
+    // As template values, made once: a page calls t() a score of times.
+    let values: HashMap<String, HashMap<String, Value>> = strings
+        .iter()
+        .map(|(lang, strings)| {
+            let values = strings
+                .iter()
+                .map(|(key, text)| (key.clone(), Value::from(text.as_str())))
+                .collect();
+            (lang.clone(), values)
+        })
+        .collect();
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
         let key = kwargs.must_get::<&str>("key")?;
-        let lang = lang_of(&kwargs, state, &default_lang)?;
-        strings
-            .get(&(lang.clone(), key.to_string()))
-            .cloned()
-            .ok_or_else(|| tera::Error::message(format!("t(): no interface string `{key}` for \"{lang}\" in the theme's i18n/{lang}.toml")))
+        with_lang(&kwargs, state, &default_lang, |lang| {
+            values
+                .get(lang)
+                .and_then(|values| values.get(key))
+                .cloned()
+                .ok_or_else(|| tera::Error::message(format!("t(): no interface string `{key}` for \"{lang}\" in the theme's i18n/{lang}.toml")))
+        })
     });
     let base_url = config.base_url.clone();
     let default_lang = config.default_language.clone();
@@ -304,16 +311,18 @@ fn register(
         "url",
         move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
             let path = kwargs.must_get::<&str>("path")?;
-            let lang = lang_of(&kwargs, state, &default_lang)?;
-            url_for(&base_url, &links, &lang, path)
+            with_lang(&kwargs, state, &default_lang, |lang| {
+                url_for(&base_url, &links, lang, path)
+            })
         },
     );
     let default_lang = config.default_language.clone();
     tera.register_filter(
         "date",
         move |value: &str, kwargs: Kwargs, state: &State| -> TeraResult<String> {
-            let lang = lang_of(&kwargs, state, &default_lang)?;
-            let locale = locales.get(&lang).map_or("en_US", String::as_str);
+            let locale = with_lang(&kwargs, state, &default_lang, |lang| {
+                Ok(locales.get(lang).map_or("en_US", String::as_str))
+            })?;
             let format = kwargs.get::<&str>("format")?.unwrap_or("long");
             let date = crate::frontmatter::parse_date_text(value)
                 .ok_or_else(|| tera::Error::message(format!("date: \"{value}\" is not a date")))?;
@@ -351,13 +360,21 @@ fn register_wrap(tera: &mut Tera) {
     );
 }
 
-fn lang_of(kwargs: &Kwargs, state: &State, default: &str) -> TeraResult<String> {
-    Ok(match kwargs.get::<String>("lang")? {
-        Some(lang) => lang,
-        None => state
-            .get::<String>("lang")?
-            .unwrap_or_else(|| default.to_string()),
-    })
+/// `f` of the language asked for: the `lang` argument, else the template's `lang`, else
+/// `default`. Borrowed, not copied: functions taking it run many times a page.
+fn with_lang<R>(
+    kwargs: &Kwargs,
+    state: &State,
+    default: &str,
+    f: impl FnOnce(&str) -> TeraResult<R>,
+) -> TeraResult<R> {
+    if let Some(lang) = kwargs.get::<Cow<str>>("lang")? {
+        return f(&lang);
+    }
+    match state.get::<Value>("lang")? {
+        Some(value) => f(&Cow::<str>::from_value(&value)?),
+        None => f(default),
+    }
 }
 
 /// `url(path=…, lang=…)`: `@/articles/x.md` -> that page; `/style.css` -> from the site root;
