@@ -239,24 +239,9 @@ fn restyle(classed: &str) -> Option<String> {
         })
     };
     let mut out = String::with_capacity(classed.len());
-    // Adjacent runs of one style share a span: the text of the current one waits here.
-    let mut pending: Option<(Style, String)> = None;
-    let flush = |out: &mut String, (style, text): (Style, String)| {
-        CSS.with_borrow_mut(|css| {
-            let css = css
-                .entry(style)
-                .or_insert_with(|| inline_css(style, default_foreground));
-            if css.is_empty() {
-                out.push_str(&text);
-            } else {
-                out.push_str("<span style=\"");
-                out.push_str(css);
-                out.push_str("\">");
-                out.push_str(&text);
-                out.push_str("</span>");
-            }
-        })
-    };
+    // Adjacent runs of one style share a span: the style of the run being written, and whether
+    // it has a span to close.
+    let mut current: Option<(Style, bool)> = None;
     // The scope of each open span (None for a class list that is not a scope).
     let mut open: Vec<Option<Scope>> = Vec::new();
     let mut stack: Vec<Scope> = Vec::new();
@@ -277,21 +262,29 @@ fn restyle(classed: &str) -> Option<String> {
             stack.clear();
             stack.extend(open.iter().flatten());
             let style = style_of(&stack);
-            let text = &rest[..end];
-            match &mut pending {
-                Some((current, joined)) if *current == style => joined.push_str(text),
-                _ => {
-                    if let Some(run) = pending.take() {
-                        flush(&mut out, run);
-                    }
-                    pending = Some((style, text.to_string()));
+            if current.is_none_or(|(written, _)| written != style) {
+                if let Some((_, true)) = current {
+                    out.push_str("</span>");
                 }
+                let spanned = CSS.with_borrow_mut(|css| {
+                    let css = css
+                        .entry(style)
+                        .or_insert_with(|| inline_css(style, default_foreground));
+                    if !css.is_empty() {
+                        out.push_str("<span style=\"");
+                        out.push_str(css);
+                        out.push_str("\">");
+                    }
+                    !css.is_empty()
+                });
+                current = Some((style, spanned));
             }
+            out.push_str(&rest[..end]);
             rest = &rest[end..];
         }
     }
-    if let Some(run) = pending {
-        flush(&mut out, run);
+    if let Some((_, true)) = current {
+        out.push_str("</span>");
     }
     Some(out)
 }

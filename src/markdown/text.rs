@@ -1,6 +1,8 @@
 //! Markdown body -> plain text for the email edition's text part: readable without markup,
 //! wrapped at a fixed width, links numbered and listed with their absolute URLs.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream};
 
 use super::{RenderOptions, parser_options, urls};
@@ -36,12 +38,13 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
             continue;
         }
         let start = at;
-        at = memchr::memchr(b' ', &bytes[at..]).map_or(bytes.len(), |n| at + n);
-        // Characters: every byte but UTF-8 continuation bytes.
-        let len = bytes[start..at]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count();
+        // The word's characters: every byte but UTF-8 continuation bytes. Words are short:
+        // one loop that counts as it looks for the space beats a search and a count.
+        let mut len = 0;
+        while let Some(&byte) = bytes.get(at).filter(|&&b| b != b' ') {
+            len += usize::from((byte as i8) >= -0x40);
+            at += 1;
+        }
         if !empty && line_len + 1 + len > width {
             out.push_str(&text[run.clone()]);
             trim_line_end(&mut out, line_start);
@@ -174,13 +177,20 @@ impl<'o> Writer<'o> {
             .link_stack
             .last()
             .is_some_and(|(url, _)| url.is_empty());
-        let text = if self.options.french && !verbatim {
-            crate::typography::french_after(text, self.prev_char)
+        let text: Cow<str> = if self.options.french && !verbatim {
+            crate::typography::french_after(text, self.prev_char).into()
         } else {
-            text.to_string()
+            text.into()
         };
-        self.prev_char = text.chars().last();
-        self.inline.push_str(&text.replace('\n', " "));
+        self.prev_char = text.chars().next_back();
+        // Line breaks inside a paragraph are spaces once wrapped.
+        let mut rest: &str = &text;
+        while let Some(n) = memchr::memchr(b'\n', rest.as_bytes()) {
+            self.inline.push_str(&rest[..n]);
+            self.inline.push(' ');
+            rest = &rest[n + 1..];
+        }
+        self.inline.push_str(rest);
     }
 
     fn start(&mut self, tag: Tag) {

@@ -128,9 +128,10 @@ pub fn set_aside(html: &str) -> (String, Aside<'_>) {
 
 impl<'a> Aside<'a> {
     fn mark(&self, out: &mut String) {
+        use std::fmt::Write;
         out.push_str(&self.marker);
-        out.push_str(&self.pieces.len().to_string());
-        out.push('.');
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}.", self.pieces.len());
     }
 
     fn text(&mut self, text: &'a str, pinned: bool, out: &mut String) {
@@ -149,7 +150,8 @@ impl<'a> Aside<'a> {
         let mut out = String::with_capacity(html.len() + total);
         let mut rest = html;
         let mut next = 0;
-        while let Some(at) = find(rest, &self.marker) {
+        let marker = memchr::memmem::Finder::new(&self.marker);
+        while let Some(at) = marker.find(rest.as_bytes()) {
             out.push_str(&rest[..at]);
             let after = &rest[at + self.marker.len()..];
             let digits = after.find('.')?;

@@ -168,14 +168,14 @@ pub fn email(
         }
     };
     let text = match parts {
-        Parts::Html => String::new(),
-        Parts::Both | Parts::Text => theme.render(
+        Parts::Html => Vec::new(),
+        Parts::Both | Parts::Text => theme.render_bytes(
             "email.txt",
             &context,
             &format!("{}email.txt", issue_data.path),
         )?,
     };
-    Ok((html.into_bytes(), text.into_bytes()))
+    Ok((html.into_bytes(), text))
 }
 
 /// Moves every rule of the `<style>` blocks into `style=` attributes (at-rules such as

@@ -48,15 +48,15 @@ struct Feed<'a> {
 pub fn absolute_fragments(html: &str, page_url: &str) -> String {
     const LINK: &str = "href=\"#";
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(at) = memchr::memmem::find(rest.as_bytes(), LINK.as_bytes()) {
-        out.push_str(&rest[..at]);
+    let mut copied = 0;
+    for at in memchr::memmem::find_iter(html.as_bytes(), LINK) {
+        out.push_str(&html[copied..at]);
         out.push_str("href=\"");
         out.push_str(page_url);
         out.push('#');
-        rest = &rest[at + LINK.len()..];
+        copied = at + LINK.len();
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 
