@@ -9,6 +9,7 @@
 //!
 //! So folders are made in batches: each batch in a holding folder of its own (one scan, their
 //! parent being flagged), then each folder is moved to its place, which keeps its inode.
+//! Each thread fills a holding folder of its own: threads sharing one wait on its lock.
 //! A batch is small, so the inodes it leaves behind when deleted cost the next build little.
 //! The emptied holding folders leave the output in one move, to be deleted in the background.
 //! Elsewhere (other systems, file systems without the flag or refusing the move) folders are
@@ -18,7 +19,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Folders a holding folder receives before the next one is made.
 const BATCH: usize = 16;
@@ -29,7 +30,10 @@ pub const HOLDING: &str = ".gazette-holding";
 pub struct Placer {
     /// `HOLDING` in the staging root, when this placer made it.
     holding: Option<PathBuf>,
-    batch: Mutex<Batch>,
+    /// A batch per thread: threads making folders in one holding folder wait on its lock.
+    batches: Vec<Mutex<Batch>>,
+    /// Holding folders made so far, by all threads (their names).
+    holders: AtomicUsize,
     /// Set once a move is refused: folders are then made in place.
     in_place: AtomicBool,
 }
@@ -38,7 +42,6 @@ pub struct Placer {
 struct Batch {
     holding: Option<PathBuf>,
     used: usize,
-    made: usize,
 }
 
 impl Placer {
@@ -58,7 +61,10 @@ impl Placer {
             });
         Placer {
             holding: batched.then_some(holding),
-            batch: Mutex::new(Batch::default()),
+            batches: (0..=rayon::current_num_threads())
+                .map(|_| Mutex::default())
+                .collect(),
+            holders: AtomicUsize::new(0),
             in_place: AtomicBool::new(!batched),
         }
     }
@@ -91,8 +97,8 @@ impl Placer {
     /// A fresh path in the current holding folder, making a new holding folder when the
     /// current one had its batch.
     fn next_held(&self) -> io::Result<PathBuf> {
-        let mut batch = self
-            .batch
+        let thread = rayon::current_thread_index().map_or(0, |i| i + 1);
+        let mut batch = self.batches[thread.min(self.batches.len() - 1)]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if batch.holding.is_none() || batch.used == BATCH {
@@ -100,10 +106,9 @@ impl Placer {
                 .holding
                 .as_ref()
                 .ok_or_else(|| io::Error::from(io::ErrorKind::Unsupported))?
-                .join(batch.made.to_string());
+                .join(self.holders.fetch_add(1, Ordering::Relaxed).to_string());
             fs::create_dir(&holding)?;
             batch.holding = Some(holding);
-            batch.made += 1;
             batch.used = 0;
         }
         batch.used += 1;
