@@ -422,12 +422,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     });
     clock.lap("render+write");
     let (files, bytes) = staging.written();
+    let reported_files = paths.len();
+    drop(paths);
     let stamp = fingerprint::Stamp {
         inputs,
         files,
         bytes,
         pages: pages.load(std::sync::atomic::Ordering::Relaxed),
-        reported_files: paths.len(),
+        reported_files,
         warnings: warnings.iter().map(Into::into).collect(),
     };
     match written {
@@ -438,10 +440,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     clock.lap("swap");
+    // Freeing the site is millions of deallocations (a fifth of a second at 10,000 pairs): done
+    // off this thread, so that the command returns as soon as the output is in place.
+    std::thread::spawn(move || drop(prepared));
     Ok(BuildReport {
         output,
         pages: pages.into_inner(),
-        files: paths.len(),
+        files: reported_files,
         warnings,
         up_to_date: false,
     })
