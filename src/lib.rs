@@ -261,23 +261,15 @@ fn prepare_sources(
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
     let markdown = (!keep_markdown).then(|| site.take_markdown());
-    let (bodies, warnings, errors) =
-        bodies::render_all(&config, &site, caches.map(|c| &c.bodies), markdown);
+    // The templates and the table of `@/` links need no rendered body: made meanwhile.
+    let ((bodies, warnings, errors), loaded) = rayon::join(
+        || bodies::render_all(&config, &site, caches.map(|c| &c.bodies), markdown),
+        || render::Theme::load(&config, link_table(&config, &site)),
+    );
     clock.lap("markdown");
     diagnostics.warnings.extend(warnings);
     diagnostics.errors.extend(errors);
-    // What `url(path="@/…")` gives in each language: the same answer as a Markdown `@/` link,
-    // translations and fallbacks included.
-    let links = site
-        .pages
-        .iter()
-        .flat_map(|p| config.language_codes().map(move |lang| (lang, p)))
-        .filter_map(|(lang, p)| {
-            let url = bodies::resolve_link(&config, &site, lang, &format!("{}.md", p.key)).ok()?;
-            Some(((lang.to_string(), p.key.clone()), url))
-        })
-        .collect();
-    let planned = render::Theme::load(&config, links).and_then(|(theme, warnings)| {
+    let planned = loaded.and_then(|(theme, warnings)| {
         diagnostics.warnings.extend(warnings);
         let inputs = render::Inputs {
             config: &config,
@@ -307,6 +299,19 @@ fn prepare_sources(
             (None, diagnostics)
         }
     }
+}
+
+/// What `url(path="@/…")` gives in each language: the same answer as a Markdown `@/` link,
+/// translations and fallbacks included.
+fn link_table(config: &Config, site: &site::Site) -> render::theme::LinkTable {
+    site.pages
+        .iter()
+        .flat_map(|p| config.language_codes().map(move |lang| (lang, p)))
+        .filter_map(|(lang, p)| {
+            let url = bodies::resolve_link(config, site, lang, &format!("{}.md", p.key)).ok()?;
+            Some(((lang.to_string(), p.key.clone()), url))
+        })
+        .collect()
 }
 
 /// Runs the whole pipeline in memory, going on past errors as far as it can so that one run
