@@ -135,10 +135,20 @@ pub fn render_with_text(
     let mut state = State::new(options);
     let mut text = text_width.map(|width| text::Writer::new(options, width));
     for (event, range) in events {
-        if let Some(text) = &mut text {
-            text.feed(event.clone());
+        match (event, &mut text) {
+            // Typeset once, for the HTML and the text alike.
+            (Event::Text(words), Some(text)) if state.code.is_none() => {
+                let words = state.typeset(words);
+                text.feed(Event::Text(words.clone()));
+                state.text(words);
+            }
+            (event, text) => {
+                if let Some(text) = text {
+                    text.feed(event.clone());
+                }
+                state.feed(event, range);
+            }
         }
-        state.feed(event, range);
     }
     let mut rendered = state.finish();
     rendered.text = text.map(text::Writer::finish);
@@ -227,7 +237,10 @@ impl<'o, 'a> State<'o, 'a> {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) => self.text(text),
+            Event::Text(text) => {
+                let text = self.typeset(text);
+                self.text(text);
+            }
             Event::Code(code) => {
                 self.prev_char = Some('x');
                 self.emit(Event::Code(code));
@@ -349,11 +362,11 @@ impl<'o, 'a> State<'o, 'a> {
         }
     }
 
-    fn text(&mut self, text: CowStr<'a>) {
+    /// `text` as the page shows it: French spacing but in image descriptions and links that
+    /// show their own address. Counts its words and keeps its last character for the next.
+    fn typeset(&mut self, text: CowStr<'a>) -> CowStr<'a> {
         if self.image_depth > 0 {
-            self.image_alt.push_str(&text);
-            self.emit(Event::Text(text));
-            return;
+            return text;
         }
         if self.code.is_none() {
             self.rendered.words += count_words(&text);
@@ -366,7 +379,14 @@ impl<'o, 'a> State<'o, 'a> {
         if let Some(last) = text.chars().last() {
             self.prev_char = Some(last);
         }
-        if let Some(heading) = &mut self.heading {
+        text
+    }
+
+    /// Typeset text (`typeset`) into the page.
+    fn text(&mut self, text: CowStr<'a>) {
+        if self.image_depth > 0 {
+            self.image_alt.push_str(&text);
+        } else if let Some(heading) = &mut self.heading {
             heading.4.push_str(&text);
         }
         self.emit(Event::Text(text));

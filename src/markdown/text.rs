@@ -1,20 +1,17 @@
 //! Markdown body -> plain text for the email edition's text part: readable without markup,
 //! wrapped at a fixed width, links numbered and listed with their absolute URLs.
 
-use std::borrow::Cow;
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
 
-use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeStream};
-
-use super::{RenderOptions, parser_options, urls};
+use super::{RenderOptions, urls};
 
 /// Renders `body` as plain text wrapped at `width` columns. Links become `text [n]`, listed
-/// after the text as `[n] https://…`; footnotes become `(n)`, listed as notes.
+/// after the text as `[n] https://…`; footnotes become `(n)`, listed as notes. The text is
+/// typeset as the HTML is (French spacing), by the same pass.
 pub fn render_text(body: &str, options: &RenderOptions, width: usize) -> String {
-    let mut writer = Writer::new(options, width);
-    for event in TextMergeStream::new(Parser::new_ext(body, parser_options())) {
-        writer.feed(event);
-    }
-    writer.finish()
+    super::render_with_text(body, options, Some(width))
+        .text
+        .unwrap_or_default()
 }
 
 /// Wraps `text` at `width` columns after `first` (first line) / `rest` (other lines).
@@ -99,7 +96,6 @@ pub(super) struct Writer<'o> {
     note_text: String,
     code: Option<String>,
     heading: Option<HeadingLevel>,
-    prev_char: Option<char>,
     table_row: Vec<String>,
     in_image: bool,
 }
@@ -119,7 +115,6 @@ impl<'o> Writer<'o> {
             note_text: String::new(),
             code: None,
             heading: None,
-            prev_char: None,
             table_row: Vec::new(),
             in_image: false,
         }
@@ -149,7 +144,6 @@ impl<'o> Writer<'o> {
             Event::Text(text) => self.text(&text),
             Event::Code(code) => {
                 self.inline.push_str(&code);
-                self.prev_char = Some('x');
             }
             Event::SoftBreak | Event::HardBreak => self.inline.push(' '),
             Event::FootnoteReference(label) => {
@@ -168,23 +162,14 @@ impl<'o> Writer<'o> {
         }
     }
 
+    /// Text as the HTML shows it: typeset already.
     fn text(&mut self, text: &str) {
         if self.in_image {
             self.inline.push_str(text);
             return;
         }
-        let verbatim = self
-            .link_stack
-            .last()
-            .is_some_and(|(url, _)| url.is_empty());
-        let text: Cow<str> = if self.options.french && !verbatim {
-            crate::typography::french_after(text, self.prev_char).into()
-        } else {
-            text.into()
-        };
-        self.prev_char = text.chars().next_back();
         // Line breaks inside a paragraph are spaces once wrapped.
-        let mut rest: &str = &text;
+        let mut rest = text;
         while let Some(n) = memchr::memchr(b'\n', rest.as_bytes()) {
             self.inline.push_str(&rest[..n]);
             self.inline.push(' ');
@@ -195,7 +180,6 @@ impl<'o> Writer<'o> {
 
     fn start(&mut self, tag: Tag) {
         match tag {
-            Tag::Paragraph | Tag::TableCell => self.prev_char = None,
             Tag::Table(_) => {
                 self.flush_inline();
                 if !self.out.is_empty() {
