@@ -108,19 +108,12 @@ pub fn render_all(
         .enumerate()
         .map(|(id, (text, page))| {
             let with_text = in_emails.contains(&id);
+            let render = || render_page(config, site, page, &text, code_cache, with_text);
             let (key, mut rendered) = match cache {
-                None => (
-                    0,
-                    Arc::new(render_page(
-                        config, site, page, &text, code_cache, with_text,
-                    )),
-                ),
+                None => (0, Arc::new(render())),
                 Some(cache) => {
                     let key = body_key(fingerprint, page, &text, with_text);
-                    let rendered = cache.get_or_render(key, || {
-                        render_page(config, site, page, &text, code_cache, with_text)
-                    });
-                    (key, rendered)
+                    (key, cache.get_or_render(key, render))
                 }
             };
             let (mut warnings, mut errors) = (Vec::new(), Vec::new());

@@ -124,7 +124,8 @@ pub fn render(body: &str, options: &RenderOptions) -> Rendered {
 }
 
 /// `render`, plus the body as plain text wrapped at `text_width` columns when given (the
-/// email edition's text part, the same as `render_text` gives): one parse for both.
+/// email edition's text part, which `render_text` gives alone): one parse and one
+/// typesetting for both.
 pub fn render_with_text(
     body: &str,
     options: &RenderOptions,
@@ -135,20 +136,15 @@ pub fn render_with_text(
     let mut state = State::new(options);
     let mut text = text_width.map(|width| text::Writer::new(options, width));
     for (event, range) in events {
-        match (event, &mut text) {
-            // Typeset once, for the HTML and the text alike.
-            (Event::Text(words), Some(text)) if state.code.is_none() => {
-                let words = state.typeset(words);
-                text.feed(Event::Text(words.clone()));
-                state.text(words);
-            }
-            (event, text) => {
-                if let Some(text) = text {
-                    text.feed(event.clone());
-                }
-                state.feed(event, range);
-            }
+        // Prose is typeset once, for the page and the text alike; code stays as written.
+        let event = match event {
+            Event::Text(words) if state.code.is_none() => Event::Text(state.typeset(words)),
+            other => other,
+        };
+        if let Some(text) = &mut text {
+            text.feed(event.clone());
         }
+        state.feed(event, range);
     }
     let mut rendered = state.finish();
     rendered.text = text.map(text::Writer::finish);
@@ -214,6 +210,7 @@ impl<'o, 'a> State<'o, 'a> {
         }
     }
 
+    /// Takes the next event; prose text (outside code blocks) comes typeset (`typeset`).
     fn feed(&mut self, event: Event<'a>, range: Range<usize>) {
         if let Some((lang, code)) = &mut self.code {
             match event {
@@ -237,10 +234,7 @@ impl<'o, 'a> State<'o, 'a> {
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) => {
-                let text = self.typeset(text);
-                self.text(text);
-            }
+            Event::Text(text) => self.text(text),
             Event::Code(code) => {
                 self.prev_char = Some('x');
                 self.emit(Event::Code(code));
@@ -368,9 +362,7 @@ impl<'o, 'a> State<'o, 'a> {
         if self.image_depth > 0 {
             return text;
         }
-        if self.code.is_none() {
-            self.rendered.words += count_words(&text);
-        }
+        self.rendered.words += count_words(&text);
         let text: CowStr<'a> = if self.options.french && self.verbatim_link_depth == 0 {
             crate::typography::french_after(&text, self.prev_char).into()
         } else {
