@@ -1,78 +1,346 @@
-//! `Site` -> one `Rendered` body per page, in parallel: Markdown to HTML with `@/` links
-//! resolved against the site's pages. Broken links are errors at their file line.
+//! `Site` -> each page's Markdown body rendered (`Rendered`), when first asked for. A build
+//! renders only the bodies of the files it writes; `check` and `serve` render them all, in
+//! parallel. Broken `@/` links are errors, and images without alt text warnings, at their
+//! file line.
+//!
+//! Each body has a key: a hash of everything its HTML depends on (its text, language, URL,
+//! the options, and the site's URLs when it links with `@/`). `serve` keeps bodies by key
+//! between rebuilds (`BodyCache`), and the output stage keys files by what they show.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-/// Cache keys only live in this process: a fast hash with fixed seeds will do.
-static HASH_STATE: ahash::RandomState = ahash::RandomState::with_seeds(1, 2, 3, 4);
-
 use crate::config::Config;
-use crate::error::{Error, Location, Warning};
-use crate::markdown::{self, RenderOptions, Rendered};
-use crate::site::{Page, Site};
+use crate::error::{Diagnostics, Error, Location, Warning};
+use crate::key::{Key, key_of, to_hex};
+use crate::markdown::{self, CodeCache, RenderOptions, Rendered, TEXT_WIDTH};
+use crate::site::{Page, Site, resolve_link};
 
-/// Rendered bodies kept between builds (`serve`), by a hash of everything a body's HTML
-/// depends on: its text, language, URL, the options, and every page's URL (for `@/` links).
-#[derive(Default)]
-pub struct Cache {
-    bodies: Mutex<HashMap<u64, Arc<Rendered>>>,
-    code: crate::markdown::CodeCache,
+/// What any template or output can read of a page's body: the rendered body itself, or a
+/// stand-in made from its key (to compute what a file's content depends on without
+/// rendering anything: see `render::keys`).
+pub(crate) trait BodySource: Send + Sync {
+    fn body(&self, id: usize) -> Arc<Rendered>;
 }
 
-impl Cache {
-    /// The body kept under `key`, or `render`'s, kept from now on.
-    fn get_or_render(&self, key: u64, render: impl FnOnce() -> Rendered) -> Arc<Rendered> {
-        if let Some(kept) = self.bodies.lock().ok().and_then(|b| b.get(&key).cloned()) {
-            return kept;
-        }
-        let rendered = Arc::new(render());
-        if let Ok(mut bodies) = self.bodies.lock() {
-            bodies.insert(key, rendered.clone());
-        }
-        rendered
-    }
+/// A body with what rendering it found wrong.
+struct Body {
+    rendered: Arc<Rendered>,
+    errors: Vec<Error>,
+    warnings: Vec<Warning>,
+}
 
-    /// Forgets bodies no page uses any more.
-    fn keep_only(&self, keys: &HashSet<u64>) {
+struct Slot {
+    key: OnceLock<Key>,
+    /// Whether an email edition shows the page: its plain text is rendered with its HTML.
+    with_text: bool,
+    /// A build's Markdown, until its body is rendered (then freed); None: the page's own.
+    markdown: Mutex<Option<Arc<str>>>,
+    body: OnceLock<Body>,
+}
+
+/// Bodies kept between rebuilds of `serve`, by key, and its highlighted code blocks.
+#[derive(Default)]
+pub(crate) struct BodyCache {
+    bodies: Mutex<HashMap<Key, Arc<Rendered>>>,
+    code: CodeCache,
+}
+
+impl BodyCache {
+    /// Forgets bodies the site no longer has.
+    pub(crate) fn keep_only(&self, keys: &HashSet<Key>) {
         if let Ok(mut bodies) = self.bodies.lock() {
             bodies.retain(|k, _| keys.contains(k));
         }
     }
 }
 
-/// What every body's HTML depends on beyond its own page: options and all page URLs.
-fn site_fingerprint(config: &Config, site: &Site) -> u64 {
-    let mut hasher = HASH_STATE.build_hasher();
-    (
-        &config.base_url,
-        config.french_typography,
-        config.highlight_code,
-        config.words_per_minute,
-    )
-        .hash(&mut hasher);
-    for page in &site.pages {
-        (&page.lang, &page.key, &page.path, &page.group).hash(&mut hasher);
+/// Every page's body, rendered when first asked for.
+pub(crate) struct Bodies {
+    config: Arc<Config>,
+    site: Arc<Site>,
+    slots: Vec<Slot>,
+    /// What every `@/` link resolves against: the site's URLs.
+    links: Key,
+    code: Arc<CodeCache>,
+    cache: Option<Arc<BodyCache>>,
+}
+
+impl Bodies {
+    /// `markdown`, when given, holds the pages' texts taken out of `site` (a build): each is
+    /// freed once its body is rendered, which keeps a large site's memory down.
+    pub(crate) fn new(
+        config: Arc<Config>,
+        site: Arc<Site>,
+        markdown: Option<Vec<Arc<str>>>,
+        cache: Option<Arc<BodyCache>>,
+    ) -> Bodies {
+        let in_emails = in_emails(&site);
+        let mut markdown = markdown.map(Vec::into_iter);
+        let slots = (0..site.pages.len())
+            .map(|id| Slot {
+                key: OnceLock::new(),
+                with_text: in_emails.contains(&id),
+                markdown: Mutex::new(markdown.as_mut().and_then(Iterator::next)),
+                body: OnceLock::new(),
+            })
+            .collect();
+        let mut urls = Vec::new();
+        for page in &site.pages {
+            for part in [&page.lang, &page.key, &page.path, &page.group] {
+                urls.extend_from_slice(&(part.len() as u64).to_le_bytes());
+                urls.extend_from_slice(part.as_bytes());
+            }
+        }
+        Bodies {
+            links: key_of(&[&urls]),
+            config,
+            site,
+            slots,
+            code: Arc::default(),
+            cache,
+        }
     }
-    hasher.finish()
+
+    /// The key of page `id`'s body.
+    pub(crate) fn key(&self, id: usize) -> Key {
+        *self.slots[id].key.get_or_init(|| {
+            let page = &self.site.pages[id];
+            self.with_markdown(id, |markdown| self.compute_key(page, markdown, id))
+        })
+    }
+
+    fn compute_key(&self, page: &Page, markdown: &str, id: usize) -> Key {
+        let config = &self.config;
+        let options = format!(
+            "{}|{}|{}|{}|{}",
+            config.base_url,
+            config.french(&page.lang),
+            config.highlight_code,
+            config.words_per_minute,
+            self.slots[id].with_text
+        );
+        // Only a body that links with `@/` depends on where the other pages are.
+        let links = if markdown.contains("@/") {
+            self.links.to_le_bytes()
+        } else {
+            [0; 16]
+        };
+        key_of(&[
+            markdown.as_bytes(),
+            page.lang.as_bytes(),
+            page.path.as_bytes(),
+            page.slug.as_bytes(),
+            options.as_bytes(),
+            &links,
+        ])
+    }
+
+    /// `f` of page `id`'s Markdown, wherever it is now.
+    fn with_markdown<R>(&self, id: usize, f: impl FnOnce(&str) -> R) -> R {
+        let taken = self.slots[id]
+            .markdown
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        match taken {
+            Some(markdown) => f(&markdown),
+            None => f(&self.site.pages[id].body),
+        }
+    }
+
+    fn get(&self, id: usize) -> &Body {
+        self.slots[id].body.get_or_init(|| {
+            let key = self.key(id);
+            let markdown = self.slots[id]
+                .markdown
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+                .unwrap_or_else(|| self.site.pages[id].body.clone());
+            let kept = self
+                .cache
+                .as_ref()
+                .and_then(|c| c.bodies.lock().ok()?.get(&key).cloned());
+            let rendered = kept.unwrap_or_else(|| {
+                let rendered = Arc::new(self.render(id, &markdown));
+                if let Some(cache) = &self.cache
+                    && let Ok(mut bodies) = cache.bodies.lock()
+                {
+                    bodies.insert(key, rendered.clone());
+                }
+                rendered
+            });
+            let (errors, warnings) = problems(&self.site.pages[id], &markdown, &rendered);
+            Body {
+                rendered,
+                errors,
+                warnings,
+            }
+        })
+    }
+
+    fn render(&self, id: usize, markdown: &str) -> Rendered {
+        let (config, site) = (&*self.config, &*self.site);
+        let page = &site.pages[id];
+        let page_url = config.absolute(&page.path);
+        let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
+        let id_prefix = format!("{}-", page.slug);
+        let code = match &self.cache {
+            Some(cache) => &cache.code,
+            None => &*self.code,
+        };
+        let options = RenderOptions {
+            french: config.french(&page.lang),
+            highlight: config.highlight_code,
+            id_prefix: &id_prefix,
+            page_url: &page_url,
+            base_url: &config.base_url,
+            words_per_minute: config.words_per_minute,
+            code_cache: Some(code),
+            resolve: &resolve,
+        };
+        let text_width = self.slots[id].with_text.then_some(TEXT_WIDTH);
+        markdown::render_with_text(markdown, &options, text_width)
+    }
+
+    /// Renders every body not rendered yet, in parallel.
+    pub(crate) fn render_all(&self) {
+        (0..self.slots.len()).into_par_iter().for_each(|id| {
+            self.get(id);
+        });
+    }
+
+    /// Renders the bodies of pages `ids`, in parallel.
+    pub(crate) fn render_some(&self, ids: &[usize]) {
+        ids.par_iter().for_each(|&id| {
+            self.get(id);
+        });
+    }
+
+    /// Whether page `id`'s body has been rendered.
+    pub(crate) fn is_rendered(&self, id: usize) -> bool {
+        self.slots[id].body.get().is_some()
+    }
+
+    /// The errors and warnings of the bodies rendered so far, in page order.
+    pub(crate) fn diagnostics(&self) -> Diagnostics {
+        let mut diagnostics = Diagnostics::default();
+        for body in self.slots.iter().filter_map(|s| s.body.get()) {
+            diagnostics
+                .errors
+                .extend(body.errors.iter().map(clone_error));
+            diagnostics.warnings.extend(body.warnings.iter().cloned());
+        }
+        diagnostics
+    }
+
+    /// Every body's errors and warnings, for a build that rendered only some: a body not
+    /// rendered and unchanged since the last build (`previous`, by source file: key and
+    /// warnings) gives its warnings again; any other is rendered now. Also gives what to keep
+    /// for the next build.
+    pub(crate) fn settle(
+        &self,
+        previous: &HashMap<std::path::PathBuf, (Key, Vec<Warning>)>,
+    ) -> (
+        Diagnostics,
+        HashMap<std::path::PathBuf, (Key, Vec<Warning>)>,
+    ) {
+        let pages = &self.site.pages;
+        let known = |id: usize| {
+            previous
+                .get(&pages[id].source)
+                .filter(|(key, _)| *key == self.key(id))
+        };
+        let missing: Vec<usize> = (0..self.slots.len())
+            .filter(|&id| !self.is_rendered(id) && known(id).is_none())
+            .collect();
+        self.render_some(&missing);
+        let mut diagnostics = Diagnostics::default();
+        let mut stored = HashMap::with_capacity(pages.len());
+        for (id, page) in pages.iter().enumerate() {
+            let warnings = match self.slots[id].body.get() {
+                Some(body) => {
+                    diagnostics
+                        .errors
+                        .extend(body.errors.iter().map(clone_error));
+                    body.warnings.clone()
+                }
+                None => known(id).map(|(_, w)| w.clone()).unwrap_or_default(),
+            };
+            diagnostics.warnings.extend(warnings.iter().cloned());
+            stored.insert(page.source.clone(), (self.key(id), warnings));
+        }
+        (diagnostics, stored)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Every body's key.
+    pub(crate) fn keys(&self) -> HashSet<Key> {
+        (0..self.slots.len()).map(|id| self.key(id)).collect()
+    }
 }
 
-fn body_key(fingerprint: u64, page: &Page, markdown: &str, with_text: bool) -> u64 {
-    HASH_STATE.hash_one((
-        fingerprint,
-        markdown,
-        &page.lang,
-        &page.path,
-        &page.slug,
-        with_text,
-    ))
+impl BodySource for Bodies {
+    fn body(&self, id: usize) -> Arc<Rendered> {
+        self.get(id).rendered.clone()
+    }
 }
 
-/// The pages the email editions show as plain text: each issue's articles and intro. Their
-/// text is rendered with their HTML, from the same parse.
+/// Bodies errors are links and are rebuilt from their parts (an `Error` holds an io error
+/// in other variants, which cannot be cloned).
+fn clone_error(error: &Error) -> Error {
+    match error {
+        Error::Link { location, message } => Error::Link {
+            location: location.clone(),
+            message: message.clone(),
+        },
+        other => Error::Content {
+            location: other
+                .location()
+                .cloned()
+                .unwrap_or_else(|| Location::file("")),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// The stand-in bodies that keys are computed from: each page's body is its key, in every
+/// field a template can read.
+pub(crate) struct BodyKeys {
+    stubs: Vec<Arc<Rendered>>,
+}
+
+impl BodyKeys {
+    pub(crate) fn new(bodies: &Bodies) -> BodyKeys {
+        let stubs = (0..bodies.len())
+            .into_par_iter()
+            .map(|id| {
+                let key = to_hex(bodies.key(id));
+                Arc::new(Rendered {
+                    summary: Some(key.clone()),
+                    text: Some(key.clone()),
+                    html: key,
+                    ..Rendered::default()
+                })
+            })
+            .collect();
+        BodyKeys { stubs }
+    }
+}
+
+impl BodySource for BodyKeys {
+    fn body(&self, id: usize) -> Arc<Rendered> {
+        self.stubs[id].clone()
+    }
+}
+
+/// The pages the email editions show as plain text: each issue's articles and intro.
 fn in_emails(site: &Site) -> HashSet<usize> {
     site.editions
         .iter()
@@ -81,186 +349,27 @@ fn in_emails(site: &Site) -> HashSet<usize> {
         .collect()
 }
 
-/// Renders every page's body; `bodies[i]` belongs to `site.pages[i]`. Broken links are
-/// returned as errors beside the bodies, so a check can go on.
-///
-/// `markdown`, when given, holds the pages' texts taken out of `site` (a build no longer needs
-/// them afterwards): each is freed as soon as its page is rendered, with the links and ids
-/// only `check` reads, which keeps a large site's peak memory down. Otherwise the texts are
-/// read from the pages.
-pub fn render_all(
-    config: &Config,
-    site: &Site,
-    cache: Option<&Cache>,
-    markdown: Option<Vec<Arc<str>>>,
-) -> (Vec<Arc<Rendered>>, Vec<Warning>, Vec<Error>) {
-    let fingerprint = site_fingerprint(config, site);
-    let build_code_cache = crate::markdown::CodeCache::default();
-    let code_cache = cache.map_or(&build_code_cache, |c| &c.code);
-    let in_emails = in_emails(site);
-    // A build (it gives the texts) has no use for what only `check` reads.
-    let building = markdown.is_some();
-    let markdown = markdown.unwrap_or_else(|| site.pages.iter().map(|p| p.body.clone()).collect());
-    type Done = (u64, Arc<Rendered>, Vec<Warning>, Vec<Error>);
-    let done: Vec<Done> = markdown
-        .into_par_iter()
-        .zip(site.pages.par_iter())
-        .enumerate()
-        .map(|(id, (text, page))| {
-            let with_text = in_emails.contains(&id);
-            let render = || render_page(config, site, page, &text, code_cache, with_text);
-            let (key, mut rendered) = match cache {
-                None => (0, Arc::new(render())),
-                Some(cache) => {
-                    let key = body_key(fingerprint, page, &text, with_text);
-                    (key, cache.get_or_render(key, render))
-                }
-            };
-            let (mut warnings, mut errors) = (Vec::new(), Vec::new());
-            report(page, &text, &rendered, &mut warnings, &mut errors);
-            if let Some(body) = Arc::get_mut(&mut rendered).filter(|_| building) {
-                body.links = Vec::new();
-                body.anchors = Vec::new();
-            }
-            (key, rendered, warnings, errors)
-        })
-        .collect();
-    if let Some(cache) = cache {
-        cache.keep_only(&done.iter().map(|(key, ..)| *key).collect());
-    }
-    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
-    let mut rendered = Vec::with_capacity(done.len());
-    for (_, body, page_warnings, page_errors) in done {
-        rendered.push(body);
-        warnings.extend(page_warnings);
-        errors.extend(page_errors);
-    }
-    (rendered, warnings, errors)
-}
-
-/// Renders the bodies of pages `ids` alone (`serve`, after an edit of those texts): the same
-/// as `render_all` gives for them, from the same cache.
-pub fn render_some(
-    config: &Config,
-    site: &Site,
-    ids: &[usize],
-    cache: &Cache,
-) -> (Vec<Arc<Rendered>>, Vec<Warning>, Vec<Error>) {
-    let fingerprint = site_fingerprint(config, site);
-    let in_emails = in_emails(site);
-    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
-    let rendered = ids
-        .iter()
-        .map(|&id| {
-            let page = &site.pages[id];
-            let with_text = in_emails.contains(&id);
-            let key = body_key(fingerprint, page, &page.body, with_text);
-            let rendered = cache.get_or_render(key, || {
-                render_page(config, site, page, &page.body, &cache.code, with_text)
-            });
-            report(page, &page.body, &rendered, &mut warnings, &mut errors);
-            rendered
-        })
-        .collect();
-    (rendered, warnings, errors)
-}
-
 /// A body's broken links (errors) and images without alt text (warnings), at their lines
 /// in `markdown`, the page's text.
-fn report(
-    page: &Page,
-    markdown: &str,
-    body: &Rendered,
-    warnings: &mut Vec<Warning>,
-    errors: &mut Vec<Error>,
-) {
+fn problems(page: &Page, markdown: &str, body: &Rendered) -> (Vec<Error>, Vec<Warning>) {
     let at = |offset| Location::from_offset(&page.source, markdown, offset, page.body_line);
-    for problem in &body.errors {
-        errors.push(Error::Link {
+    let errors = body
+        .errors
+        .iter()
+        .map(|problem| Error::Link {
             location: at(problem.offset),
             message: problem.message.clone(),
-        });
-    }
-    for &offset in &body.images_without_alt {
-        warnings.push(Warning {
+        })
+        .collect();
+    let warnings = body
+        .images_without_alt
+        .iter()
+        .map(|&offset| Warning {
             location: at(offset),
             message: "image without alt text: describe it for readers who cannot see it, \
                       ![like this](image.png)"
                 .into(),
-        });
-    }
-}
-
-fn render_page(
-    config: &Config,
-    site: &Site,
-    page: &Page,
-    body: &str,
-    code_cache: &crate::markdown::CodeCache,
-    with_text: bool,
-) -> Rendered {
-    let page_url = config.absolute(&page.path);
-    let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
-    let id_prefix = format!("{}-", page.slug);
-    let options = RenderOptions {
-        french: config.french_typography && page.lang == "fr",
-        highlight: config.highlight_code,
-        id_prefix: &id_prefix,
-        page_url: &page_url,
-        base_url: &config.base_url,
-        words_per_minute: config.words_per_minute,
-        code_cache: Some(code_cache),
-        resolve: &resolve,
-    };
-    let text_width = with_text.then_some(crate::render::email::TEXT_WIDTH);
-    markdown::render_with_text(body, &options, text_width)
-}
-
-/// `articles/x.md#part` (after `@/`) -> the absolute URL of that page in `lang`, or of
-/// another language's version when `lang` has none; `articles/x.en.md` picks the language.
-pub fn resolve_link(
-    config: &Config,
-    site: &Site,
-    lang: &str,
-    target: &str,
-) -> Result<String, String> {
-    let (file, anchor) = match target.split_once('#') {
-        Some((file, anchor)) => (file, format!("#{anchor}")),
-        None => (target, String::new()),
-    };
-    let file = file.trim_start_matches('/');
-    let not_found = || {
-        format!(
-            "broken internal link @/{target}: there is no content/{file} (write the path from content/, e.g. @/articles/my-article.md)"
-        )
-    };
-    let (stem, explicit) = crate::lang::split_suffix(file).ok_or_else(not_found)?;
-    let explicit = explicit.filter(|l| config.language(l).is_some());
-    let stem = match explicit {
-        Some(_) => stem,
-        None => file.strip_suffix(".md").unwrap_or(file),
-    };
-    let wanted = explicit.unwrap_or(lang);
-    let lookup = |l: &str| site.by_key.get(&(l.to_string(), stem.to_string())).copied();
-    // The file named, in the wanted language; else its translation in that language (names
-    // may differ: translation_key); else the file itself in whatever language it exists.
-    let any_version = lookup(wanted).or_else(|| {
-        std::iter::once(config.default_language.as_str())
-            .chain(config.language_codes())
-            .find_map(lookup)
-    });
-    let any_version = any_version
-        .filter(|&p| explicit.is_none() || site.pages[p].lang == wanted)
-        .ok_or_else(not_found)?;
-    let page = if site.pages[any_version].lang == wanted {
-        any_version
-    } else {
-        site.translations_of(any_version)
-            .find(|&t| site.pages[t].lang == wanted)
-            .unwrap_or(any_version)
-    };
-    Ok(format!(
-        "{}{anchor}",
-        config.absolute(&site.pages[page].path)
-    ))
+        })
+        .collect();
+    (errors, warnings)
 }

@@ -136,6 +136,34 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
+
+    /// Whether text in `lang` gets French typography.
+    pub fn french(&self, lang: &str) -> bool {
+        self.french_typography && lang == "fr"
+    }
+
+    /// `text` as pages in `lang` show it: French typography on French pages.
+    pub fn typeset(&self, lang: &str, text: &str) -> String {
+        if self.french(lang) {
+            crate::typography::french(text)
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// `base_url` replaced for one build (`--base-url`, `serve`'s own address).
+    pub fn with_base_url(mut self, base_url: &str) -> Result<Config> {
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(Error::Config {
+                location: Location::file("--base-url"),
+                message: format!(
+                    "\"{base_url}\" must be an absolute http(s) URL, e.g. https://preview.example"
+                ),
+            });
+        }
+        self.base_url = base_url.trim_end_matches('/').to_string();
+        Ok(self)
+    }
 }
 
 fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Config> {
@@ -253,15 +281,15 @@ pub(crate) fn toml_error_location(
 /// The TOML error's message, with a suggestion when a key is unknown.
 pub(crate) fn toml_error_message(error: &toml::de::Error) -> String {
     let message = error.message().trim().to_string();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        if let Some((field, expected)) = rest.split_once('`') {
-            let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-            let hint = match closest(field, candidates.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("valid keys: {}", candidates.join(", ")),
-            };
-            return format!("unknown key `{field}`: {hint}");
-        }
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once('`')
+    {
+        let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = match closest(field, candidates.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("valid keys: {}", candidates.join(", ")),
+        };
+        return format!("unknown key `{field}`: {hint}");
     }
     message
 }

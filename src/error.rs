@@ -152,6 +152,50 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The errors and warnings a run of the pipeline has found so far. Stages record what they
+/// find and go on where they can, so that one run reports every problem.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub errors: Vec<Error>,
+    pub warnings: Vec<Warning>,
+    /// Markdown files read.
+    pub files: usize,
+}
+
+impl Diagnostics {
+    pub fn error(&mut self, error: Error) {
+        match error {
+            Error::Many(errors) => self.errors.extend(errors),
+            single => self.errors.push(single),
+        }
+    }
+
+    pub fn warn(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+
+    /// Records `result`'s error, if any, and gives its value.
+    pub fn take<T>(&mut self, result: Result<T>) -> Option<T> {
+        result.map_err(|e| self.error(e)).ok()
+    }
+
+    /// Every error found so far, as one, if there is any: the pipeline stops there.
+    pub fn stop_on_errors(&mut self) -> Result<()> {
+        match Error::from_many(std::mem::take(&mut self.errors)) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// The warnings, sorted by file and line, each once.
+    pub fn sorted_warnings(&self) -> Vec<Warning> {
+        let mut warnings = self.warnings.clone();
+        warnings.sort();
+        warnings.dedup();
+        warnings
+    }
+}
+
 /// Something worth telling the author that does not stop the build.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Warning {

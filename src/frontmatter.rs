@@ -1,7 +1,10 @@
 //! A Markdown file's text -> `Document { front, body, body_line }`: the `+++` TOML block
 //! split off and parsed strictly, with errors at real file lines.
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
@@ -9,6 +12,7 @@ use toml::Spanned;
 
 use crate::config::{toml_error_location, toml_error_message};
 use crate::error::{Error, Location, Result};
+use crate::source::{SourceFile, SourceKind};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,11 +58,60 @@ pub struct FrontMatter {
 
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub front: std::sync::Arc<FrontMatter>,
+    pub front: Arc<FrontMatter>,
     /// Shared, not copied, between rebuilds of `serve`.
-    pub body: std::sync::Arc<str>,
+    pub body: Arc<str>,
     /// The file line the body starts at, for messages about the body.
     pub body_line: usize,
+}
+
+/// Parses every file's front matter, in parallel: each file with its document, or the
+/// error that names the file and line. `cache` (`serve`) keeps documents between rebuilds.
+pub fn parse_all(
+    files: Vec<SourceFile>,
+    cache: Option<&Cache>,
+) -> Vec<Result<(SourceFile, Document)>> {
+    use rayon::prelude::*;
+    files
+        .into_par_iter()
+        .map(|file| {
+            let needs_date = matches!(file.kind, SourceKind::Article { .. });
+            let doc = match cache {
+                Some(cache) => cache.parse(&file, needs_date)?,
+                None => parse(&file.text, &file.path, needs_date)?,
+            };
+            Ok((file, doc))
+        })
+        .collect()
+}
+
+/// Parsed front matter by file, reused while the file's text is the same (shared) text.
+#[derive(Default)]
+pub struct Cache {
+    documents: Mutex<HashMap<OsString, (Arc<str>, Document)>>,
+}
+
+impl Cache {
+    fn parse(&self, file: &SourceFile, needs_date: bool) -> Result<Document> {
+        let kept = self
+            .documents
+            .lock()
+            .ok()
+            .and_then(|d| d.get(file.path.as_os_str()).cloned());
+        if let Some((text, doc)) = kept
+            && Arc::ptr_eq(&text, &file.text)
+        {
+            return Ok(doc);
+        }
+        let doc = parse(&file.text, &file.path, needs_date)?;
+        if let Ok(mut documents) = self.documents.lock() {
+            documents.insert(
+                file.path.as_os_str().to_owned(),
+                (file.text.clone(), doc.clone()),
+            );
+        }
+        Ok(doc)
+    }
 }
 
 /// Splits and parses `text` (already BOM- and CRLF-free); `path` is for messages.
@@ -71,8 +124,8 @@ pub fn parse(text: &str, path: &Path, needs_date: bool) -> Result<Document> {
     })?;
     let front = resolve(raw, path, front_text, needs_date)?;
     Ok(Document {
-        front: std::sync::Arc::new(front),
-        body: std::sync::Arc::from(body),
+        front: Arc::new(front),
+        body: Arc::from(body),
         body_line,
     })
 }

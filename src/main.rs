@@ -11,13 +11,6 @@ mod report;
 
 use report::Reporter;
 
-// A build allocates and frees millions of strings on every core: jemalloc spends a tenth less
-// CPU on it than glibc's allocator (see README, Performance). x86_64 only: jemalloc is built
-// for the build machine's page size, which varies on other Linux architectures.
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
 #[derive(Parser)]
 #[command(
     name = "gazette",
@@ -45,8 +38,7 @@ enum Command {
         /// Include pages marked draft = true.
         #[arg(long)]
         drafts: bool,
-        /// Replace an output folder that gazette did not create, and rebuild even when the
-        /// output is up to date.
+        /// Replace an output folder that gazette did not create, and render every file again.
         #[arg(long)]
         force: bool,
         /// Make links relative (ending in index.html) so output/ can be opened from disk.
@@ -97,9 +89,6 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Deletes an output replaced by a build (run by `gazette build` in the background).
-    #[command(name = gazette::write::REMOVE_COMMAND, hide = true)]
-    RemoveReplacedOutput { path: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -120,7 +109,6 @@ fn main() -> ExitCode {
                 drafts,
                 force,
                 relative,
-                background_cleanup: std::env::current_exe().ok(),
             };
             build(&options)
         }
@@ -133,7 +121,7 @@ fn main() -> ExitCode {
             poll,
             open,
         } => {
-            let options = gazette::serve::ServeOptions {
+            let options = gazette::commands::serve::ServeOptions {
                 root,
                 bind,
                 port,
@@ -149,10 +137,6 @@ fn main() -> ExitCode {
             title,
             root,
         } => new(&root, &target, title.as_deref()),
-        Command::RemoveReplacedOutput { path } => {
-            gazette::write::remove_replaced_output(&path);
-            ExitCode::SUCCESS
-        }
     }
 }
 
@@ -164,10 +148,10 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
             for warning in &report.warnings {
                 reporter.warning(warning);
             }
-            if report.up_to_date {
+            if report.written == 0 && report.deleted == 0 {
                 eprintln!(
                     "{} is up to date ({} pages, {} files): nothing changed since it was built; \
-                     checked in {} ms (--force rebuilds it)",
+                     checked in {} ms",
                     report.output.display(),
                     report.pages,
                     report.files,
@@ -175,11 +159,13 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
                 );
             } else {
                 eprintln!(
-                    "built {} pages ({} files) into {} in {} ms",
+                    "built {} pages ({} files) into {} in {} ms: {} written, {} deleted",
                     report.pages,
                     report.files,
                     report.output.display(),
-                    started.elapsed().as_millis()
+                    started.elapsed().as_millis(),
+                    report.written,
+                    report.deleted
                 );
             }
             ExitCode::SUCCESS
@@ -187,10 +173,7 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
         Err(error) => {
             reporter.error(&error);
             let count = error.flatten().len();
-            let output = options
-                .output
-                .clone()
-                .unwrap_or_else(|| options.root.join("output"));
+            let output = options.output_dir();
             eprintln!(
                 "{count} error{}: the build failed and {} was left as it was",
                 if count == 1 { "" } else { "s" },
@@ -203,19 +186,7 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
 
 fn check(root: &std::path::Path, drafts: bool) -> ExitCode {
     let reporter = Reporter::new(root);
-    let options = gazette::BuildOptions {
-        root: root.to_path_buf(),
-        ..Default::default()
-    };
-    let config = match gazette::load_config(&options) {
-        Ok(config) => config,
-        Err(error) => {
-            reporter.error(&error);
-            eprintln!("1 error, 0 warnings in 0 files");
-            return ExitCode::from(1);
-        }
-    };
-    let diagnostics = gazette::check::check(config, drafts);
+    let diagnostics = gazette::commands::check::check(root, drafts);
     for error in &diagnostics.errors {
         reporter.error(error);
     }
@@ -238,13 +209,8 @@ fn check(root: &std::path::Path, drafts: bool) -> ExitCode {
 
 fn new(root: &std::path::Path, target: &str, title: Option<&str>) -> ExitCode {
     let reporter = Reporter::new(root);
-    let options = gazette::BuildOptions {
-        root: root.to_path_buf(),
-        ..Default::default()
-    };
     let today = chrono::Local::now().date_naive();
-    let result = gazette::load_config(&options)
-        .and_then(|config| gazette::scaffold::new_article(&config, target, title, today));
+    let result = gazette::commands::new::new_article(root, target, title, today);
     match result {
         Ok(paths) => {
             for path in paths {
@@ -259,7 +225,7 @@ fn new(root: &std::path::Path, target: &str, title: Option<&str>) -> ExitCode {
     }
 }
 
-fn serve(options: gazette::serve::ServeOptions, open: bool) -> ExitCode {
+fn serve(options: gazette::commands::serve::ServeOptions, open: bool) -> ExitCode {
     use std::io::Write;
     if !options.bind.is_loopback() {
         eprintln!(
@@ -268,7 +234,7 @@ fn serve(options: gazette::serve::ServeOptions, open: bool) -> ExitCode {
         );
     }
     let watch = options.watch;
-    let server = match gazette::serve::Server::start(options) {
+    let server = match gazette::commands::serve::Server::start(options) {
         Ok(server) => server,
         Err(error) => {
             eprintln!("{error}");
@@ -292,11 +258,9 @@ fn serve(options: gazette::serve::ServeOptions, open: bool) -> ExitCode {
         let _ = std::process::Command::new(opener).arg(&url).spawn();
     }
     let http = server.spawn_http();
-    if watch {
-        if let Err(error) = server.watch() {
-            eprintln!("{error}");
-            return ExitCode::from(1);
-        }
+    if watch && let Err(error) = server.watch() {
+        eprintln!("{error}");
+        return ExitCode::from(1);
     }
     let _ = http.join();
     ExitCode::SUCCESS

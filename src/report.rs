@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use gazette::error::{Location, Warning};
+use gazette::{Location, Warning};
 
 pub struct Reporter<'a> {
     root: &'a Path,

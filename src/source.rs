@@ -82,12 +82,12 @@ impl Cache {
     pub(crate) fn read(&self, full: &Path, shown: &Path) -> Result<Arc<str>> {
         let meta = std::fs::metadata(full).map_err(|e| Error::io(shown, e))?;
         let stamp = meta.modified().ok();
-        if let (Some(stamp), Ok(texts)) = (stamp, self.texts.lock()) {
-            if let Some((mtime, len, text)) = texts.get(full.as_os_str()) {
-                if *mtime == stamp && *len == meta.len() {
-                    return Ok(text.clone());
-                }
-            }
+        if let (Some(stamp), Ok(texts)) = (stamp, self.texts.lock())
+            && let Some((mtime, len, text)) = texts.get(full.as_os_str())
+            && *mtime == stamp
+            && *len == meta.len()
+        {
+            return Ok(text.clone());
         }
         let text: Arc<str> = Arc::from(read_text(full, shown)?);
         if let (Some(stamp), Ok(mut texts)) = (stamp, self.texts.lock()) {
@@ -207,6 +207,40 @@ pub fn is_editor_temp(name: &str) -> bool {
         || name.ends_with(".bck")
         || name.ends_with("___jb_tmp___")
         || name.ends_with("___jb_old___")
+}
+
+/// Files under `dir`, as (name relative to `dir` with `/`, path), hidden and editors' temp
+/// files left out.
+pub(crate) fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    list_files_where(dir, is_ignored)
+}
+
+/// Like `list_files`, keeping dotfiles: static/ may hold `.well-known/` or `.nojekyll`.
+pub(crate) fn list_static_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    list_files_where(dir, is_editor_temp)
+}
+
+fn list_files_where(dir: &Path, ignored: fn(&str) -> bool) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(move |e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            Some((rel, e.path().to_path_buf()))
+        })
+        .collect()
 }
 
 /// `articles/x/index.fr.md` -> `articles/x`.

@@ -1,19 +1,15 @@
 //! Fenced code -> HTML with syntect's CSS classes (`hl-…`), so one stylesheet serves light
 //! and dark modes, and the email edition can inline it. Unknown languages give plain code.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::highlighting::{Color, FontStyle, Highlighter, Style, Theme};
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use super::escape_html;
-
-/// Cache keys only live in this process: a fast hash with fixed seeds will do.
-static HASH_STATE: ahash::RandomState = ahash::RandomState::with_seeds(1, 2, 3, 4);
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -23,16 +19,71 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
-/// Highlighted code by (language, code): a bilingual site shows each block twice, and
-/// `serve` re-renders unchanged blocks on every save.
+/// What one build (or a `serve` session) has highlighted: whole blocks by (language, code),
+/// since a bilingual site shows each block in every language and `serve` renders unchanged
+/// blocks again on every save; and the parse of each line by (syntax, state before it,
+/// text), since code repeats lines (closing braces, imports) and parsing is syntect's
+/// costliest step, a hundred regex searches a line. See bench/README.md for the figures.
 #[derive(Default)]
 pub struct CodeCache {
-    blocks: Mutex<HashMap<u64, Arc<str>>>,
+    blocks: Mutex<HashMap<BlockKey, Arc<str>>>,
+    lines: Mutex<HashMap<u64, Vec<ParsedLine>>>,
+}
+
+/// (language, code)
+type BlockKey = (Option<String>, String);
+
+struct ParsedLine {
+    syntax: &'static str,
+    text: Box<str>,
+    before: ParseState,
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
 }
 
 impl CodeCache {
-    fn key(code: &str, lang: Option<&str>, highlight: bool) -> u64 {
-        HASH_STATE.hash_one((code, lang, highlight))
+    /// Enough for the distinct lines of a large site's code (a few MB); a long `serve`
+    /// session starts afresh past it.
+    const LINES: usize = 50_000;
+
+    /// The scope operations of `line`, parsed from `state`, which moves past it.
+    fn parse_line(
+        &self,
+        syntax: &'static str,
+        state: &mut ParseState,
+        line: &str,
+        set: &SyntaxSet,
+    ) -> Option<Vec<(usize, ScopeStackOp)>> {
+        use std::hash::{BuildHasher, RandomState};
+        static HASHER: OnceLock<RandomState> = OnceLock::new();
+        let key = HASHER
+            .get_or_init(RandomState::new)
+            .hash_one((syntax, line));
+        if let Ok(lines) = self.lines.lock() {
+            let found = lines.get(&key).and_then(|same| {
+                same.iter()
+                    .find(|p| p.syntax == syntax && &*p.text == line && p.before == *state)
+            });
+            if let Some(parsed) = found {
+                state.clone_from(&parsed.after);
+                return Some(parsed.ops.clone());
+            }
+        }
+        let before = state.clone();
+        let ops = state.parse_line(line, set).ok()?;
+        if let Ok(mut lines) = self.lines.lock() {
+            if lines.len() >= Self::LINES {
+                lines.clear();
+            }
+            lines.entry(key).or_default().push(ParsedLine {
+                syntax,
+                text: line.into(),
+                before,
+                ops: ops.clone(),
+                after: state.clone(),
+            });
+        }
+        Some(ops)
     }
 }
 
@@ -43,14 +94,14 @@ pub fn cached_code_block(
     highlight: bool,
     cache: Option<&CodeCache>,
 ) -> String {
-    let Some(cache) = cache else {
+    let Some(cache) = cache.filter(|_| highlight) else {
         return code_block(code, lang, highlight);
     };
-    let key = CodeCache::key(code, lang, highlight);
+    let key = (lang.map(str::to_string), code.to_string());
     if let Some(html) = cache.blocks.lock().ok().and_then(|b| b.get(&key).cloned()) {
         return html.to_string();
     }
-    let html = code_block(code, lang, highlight);
+    let html = highlighted_block(code, lang, Some(cache));
     if let Ok(mut blocks) = cache.blocks.lock() {
         blocks.insert(key, Arc::from(html.as_str()));
     }
@@ -59,6 +110,21 @@ pub fn cached_code_block(
 
 /// `<pre><code>` for a fenced block; `lang` is the info string's first word.
 pub fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> String {
+    if highlight {
+        highlighted_block(code, lang, None)
+    } else {
+        plain_block(code, lang, None)
+    }
+}
+
+fn highlighted_block(code: &str, lang: Option<&str>, cache: Option<&CodeCache>) -> String {
+    let lang = lang.filter(|l| !l.is_empty());
+    let body = lang.and_then(|l| highlighted(code, l, cache));
+    plain_block(code, lang, body)
+}
+
+/// The block, with `body` (highlighted) or the code escaped.
+fn plain_block(code: &str, lang: Option<&str>, body: Option<String>) -> String {
     let lang = lang.filter(|l| !l.is_empty());
     let class = lang
         .map(|l| format!(" class=\"language-{}\"", escape_html(l)))
@@ -66,107 +132,34 @@ pub fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> String {
     let data_lang = lang
         .map(|l| format!(" data-lang=\"{}\"", escape_html(l)))
         .unwrap_or_default();
-    let body = lang
-        .filter(|_| highlight)
-        .and_then(|l| highlighted(code, l))
-        .unwrap_or_else(|| escape_html(code));
+    let body = body.unwrap_or_else(|| escape_html(code));
     format!("<pre class=\"code\"{data_lang}><code{class}>{body}</code></pre>\n")
 }
 
-fn highlighted(code: &str, lang: &str) -> Option<String> {
+fn highlighted(code: &str, lang: &str, cache: Option<&CodeCache>) -> Option<String> {
     let set = syntaxes();
     let syntax = set
         .find_syntax_by_token(lang)
         .or_else(|| set.find_syntax_by_name(lang))?;
+    let name = syntax.name.as_str();
     let mut state = ParseState::new(syntax);
     let mut scopes = ScopeStack::new();
     let mut html = String::with_capacity(code.len() * 3);
     let mut open_spans = 0;
-    LINES.with_borrow_mut(|lines| -> Option<()> {
-        for line in LinesWithEndings::from(code) {
-            let parsed = lines.parse(&syntax.name, &mut state, line, set)?;
-            let (spans, delta) =
-                line_tokens_to_classed_spans(line, parsed, CLASS_STYLE, &mut scopes).ok()?;
-            open_spans += delta;
-            html.push_str(&spans);
-        }
-        Some(())
-    })?;
+    for line in LinesWithEndings::from(code) {
+        let parsed = match cache {
+            Some(cache) => cache.parse_line(name, &mut state, line, set)?,
+            None => state.parse_line(line, set).ok()?,
+        };
+        let (spans, delta) =
+            line_tokens_to_classed_spans(line, &parsed, CLASS_STYLE, &mut scopes).ok()?;
+        open_spans += delta;
+        html.push_str(&spans);
+    }
     for _ in 0..open_spans {
         html.push_str("</span>");
     }
     Some(html)
-}
-
-thread_local! {
-    static LINES: RefCell<LineCache> = RefCell::new(LineCache::default());
-}
-
-/// Parsed lines by (syntax, state before, text), per thread. Parsing is syntect's costliest
-/// step (a hundred regex searches a line), and code repeats lines across blocks: closing
-/// braces, blank lines, imports, and in `serve` every line of a block but the one edited.
-/// Reusing a line's parse needs the same state before it; the cached state after it then
-/// carries on.
-#[derive(Default)]
-struct LineCache {
-    entries: HashMap<u64, Vec<ParsedLine>>,
-    len: usize,
-}
-
-struct ParsedLine {
-    /// The syntax's name, from the process-wide set.
-    syntax: &'static str,
-    text: Box<str>,
-    before: ParseState,
-    ops: Vec<(usize, ScopeStackOp)>,
-    after: ParseState,
-}
-
-impl LineCache {
-    /// Enough for the distinct lines of a large site's code, a few MB a thread.
-    const CAPACITY: usize = 20_000;
-
-    /// The scope operations of `line`, parsed from `state`, which moves past it.
-    fn parse(
-        &mut self,
-        syntax: &'static str,
-        state: &mut ParseState,
-        line: &str,
-        set: &SyntaxSet,
-    ) -> Option<&[(usize, ScopeStackOp)]> {
-        let key = HASH_STATE.hash_one((syntax, line));
-        let found = self.entries.get(&key).and_then(|same_key| {
-            same_key
-                .iter()
-                .position(|p| p.before == *state && *p.text == *line && p.syntax == syntax)
-        });
-        let index = match found {
-            Some(index) => index,
-            None => {
-                if self.len >= Self::CAPACITY {
-                    self.entries.clear();
-                    self.len = 0;
-                }
-                let before = state.clone();
-                let ops = state.parse_line(line, set).ok()?;
-                let same_key = self.entries.entry(key).or_default();
-                same_key.push(ParsedLine {
-                    syntax,
-                    text: line.into(),
-                    before,
-                    ops,
-                    after: state.clone(),
-                });
-                self.len += 1;
-                same_key.len() - 1
-            }
-        };
-        let parsed = self.entries.get(&key)?.get(index)?;
-        if found.is_some() {
-            state.clone_from(&parsed.after);
-        }
-        Some(&parsed.ops)
-    }
 }
 
 /// The email edition's theme: light, on the light block code keeps in every mode.
@@ -179,95 +172,99 @@ fn light_theme() -> &'static Theme {
     })
 }
 
-/// The inside of a highlighted `<code>` (the `hl-` spans of `code_block`) with each run's
-/// colour and weight in a `style` attribute instead, from the light theme. For the email
-/// edition: mail clients need inline styles, and each token's span would otherwise cost the
-/// CSS inliner more than all the prose around it. Remembered for the process: each block is
-/// in the emails of both languages. Text that is not such spans is given back as it was.
-pub fn inline_styled(classed: &str) -> Arc<str> {
-    static STYLED: OnceLock<Mutex<HashMap<u64, Arc<str>>>> = OnceLock::new();
-    let cache = STYLED.get_or_init(Default::default);
-    let key = HASH_STATE.hash_one(classed);
-    if let Some(styled) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return styled;
-    }
-    let styled: Arc<str> = Arc::from(restyle(classed).unwrap_or_else(|| classed.to_string()));
-    if let Ok(mut cache) = cache.lock() {
-        // A long `serve` session sees many versions of the blocks being edited.
-        if cache.len() >= 20_000 {
-            cache.clear();
-        }
-        cache.insert(key, styled.clone());
-    }
-    styled
+/// Turns the `hl-` class spans of highlighted code into spans with the light theme's colours
+/// in a `style` attribute, for the email edition: mail clients need inline styles. Adjacent
+/// runs of one style share a span. One per build: it remembers each block it restyled (the
+/// emails of every language show the same blocks) and the styles it computed (syntect says
+/// computing one is slow, and a site uses a few hundred).
+pub struct Restyler {
+    highlighter: Highlighter<'static>,
+    blocks: Mutex<HashMap<String, Arc<str>>>,
+    styles: Mutex<Styles>,
 }
 
-fn restyle(classed: &str) -> Option<String> {
-    type Fast = ahash::RandomState;
-    thread_local! {
-        // Computing a style is slow (syntect says so): a site has a few hundred distinct
-        // scope stacks and class lists, and each thread keeps what it computed.
-        static STYLES: RefCell<HashMap<Vec<Scope>, Style, Fast>> = RefCell::default();
-        static SCOPES: RefCell<HashMap<String, Option<Scope>, Fast>> = RefCell::default();
-        static CSS: RefCell<HashMap<Style, String, Fast>> = RefCell::default();
+#[derive(Default)]
+struct Styles {
+    by_stack: HashMap<Vec<Scope>, Style>,
+    scopes: HashMap<String, Option<Scope>>,
+    css: HashMap<Style, String>,
+}
+
+impl Default for Restyler {
+    fn default() -> Self {
+        Restyler {
+            highlighter: Highlighter::new(light_theme()),
+            blocks: Mutex::default(),
+            styles: Mutex::default(),
+        }
     }
-    static HIGHLIGHTER: OnceLock<Highlighter<'static>> = OnceLock::new();
-    let highlighter = HIGHLIGHTER.get_or_init(|| Highlighter::new(light_theme()));
-    let default_foreground = highlighter.get_default().foreground;
-    let scope_of = |classes: &str| {
-        SCOPES.with_borrow_mut(|scopes| {
-            if let Some(scope) = scopes.get(classes) {
-                return *scope;
-            }
-            let name: Vec<&str> = classes
-                .split(' ')
-                .map(|class| class.strip_prefix("hl-").unwrap_or(class))
-                .collect();
-            let scope = Scope::new(&name.join(".")).ok();
-            scopes.insert(classes.to_string(), scope);
-            scope
-        })
-    };
-    let style_of = |stack: &[Scope]| {
-        STYLES.with_borrow_mut(|styles| match styles.get(stack) {
-            Some(style) => *style,
-            None => {
-                let style = highlighter.style_for_stack(stack);
-                styles.insert(stack.to_vec(), style);
-                style
-            }
-        })
-    };
-    let mut out = String::with_capacity(classed.len());
-    // Adjacent runs of one style share a span: the style of the run being written, and whether
-    // it has a span to close.
-    let mut current: Option<(Style, bool)> = None;
-    // The scope of each open span (None for a class list that is not a scope).
-    let mut open: Vec<Option<Scope>> = Vec::new();
-    let mut stack: Vec<Scope> = Vec::new();
-    let mut rest = classed;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("<span class=\"") {
-            let end = after.find("\">")?;
-            open.push(scope_of(&after[..end]));
-            rest = &after[end + 2..];
-        } else if let Some(after) = rest.strip_prefix("</span>") {
-            open.pop()?;
-            rest = after;
-        } else {
-            let end = rest.find('<').unwrap_or(rest.len());
-            if end == 0 {
-                return None;
-            }
-            stack.clear();
-            stack.extend(open.iter().flatten());
-            let style = style_of(&stack);
-            if current.is_none_or(|(written, _)| written != style) {
-                if let Some((_, true)) = current {
-                    out.push_str("</span>");
+}
+
+impl Restyler {
+    /// The inside of a highlighted `<code>` (the spans `code_block` writes), restyled; text
+    /// that is not such spans is given back as it was.
+    pub fn restyle(&self, classed: &str) -> Arc<str> {
+        if let Some(done) = self
+            .blocks
+            .lock()
+            .ok()
+            .and_then(|b| b.get(classed).cloned())
+        {
+            return done;
+        }
+        let restyled: Arc<str> = {
+            let mut styles = self
+                .styles
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            self.try_restyle(&mut styles, classed)
+                .unwrap_or_else(|| classed.to_string())
+                .into()
+        };
+        if let Ok(mut blocks) = self.blocks.lock() {
+            blocks.insert(classed.to_string(), restyled.clone());
+        }
+        restyled
+    }
+
+    fn try_restyle(&self, styles: &mut Styles, classed: &str) -> Option<String> {
+        let default_foreground = self.highlighter.get_default().foreground;
+        let mut out = String::with_capacity(classed.len());
+        // The style of the run being written, and whether it has a span to close.
+        let mut current: Option<(Style, bool)> = None;
+        // The scope of each open span (None for a class list that is not a scope).
+        let mut open: Vec<Option<Scope>> = Vec::new();
+        let mut stack: Vec<Scope> = Vec::new();
+        let mut rest = classed;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("<span class=\"") {
+                let end = after.find("\">")?;
+                open.push(scope_of(styles, &after[..end]));
+                rest = &after[end + 2..];
+            } else if let Some(after) = rest.strip_prefix("</span>") {
+                open.pop()?;
+                rest = after;
+            } else {
+                let end = rest.find('<').unwrap_or(rest.len());
+                if end == 0 {
+                    return None;
                 }
-                let spanned = CSS.with_borrow_mut(|css| {
-                    let css = css
+                stack.clear();
+                stack.extend(open.iter().flatten());
+                let style = match styles.by_stack.get(&stack) {
+                    Some(style) => *style,
+                    None => {
+                        let style = self.highlighter.style_for_stack(&stack);
+                        styles.by_stack.insert(stack.clone(), style);
+                        style
+                    }
+                };
+                if current.is_none_or(|(written, _)| written != style) {
+                    if let Some((_, true)) = current {
+                        out.push_str("</span>");
+                    }
+                    let css = styles
+                        .css
                         .entry(style)
                         .or_insert_with(|| inline_css(style, default_foreground));
                     if !css.is_empty() {
@@ -275,18 +272,31 @@ fn restyle(classed: &str) -> Option<String> {
                         out.push_str(css);
                         out.push_str("\">");
                     }
-                    !css.is_empty()
-                });
-                current = Some((style, spanned));
+                    current = Some((style, !css.is_empty()));
+                }
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
             }
-            out.push_str(&rest[..end]);
-            rest = &rest[end..];
         }
+        if let Some((_, true)) = current {
+            out.push_str("</span>");
+        }
+        Some(out)
     }
-    if let Some((_, true)) = current {
-        out.push_str("</span>");
+}
+
+/// The scope a span's class list names (`hl-keyword hl-control` -> `keyword.control`).
+fn scope_of(styles: &mut Styles, classes: &str) -> Option<Scope> {
+    if let Some(scope) = styles.scopes.get(classes) {
+        return *scope;
     }
-    Some(out)
+    let name: Vec<&str> = classes
+        .split(' ')
+        .map(|class| class.strip_prefix("hl-").unwrap_or(class))
+        .collect();
+    let scope = Scope::new(&name.join(".")).ok();
+    styles.scopes.insert(classes.to_string(), scope);
+    scope
 }
 
 /// `color:#…;font-weight:bold` for what `style` changes from the default text.
@@ -308,18 +318,12 @@ fn inline_css(style: Style, default_foreground: Color) -> String {
     css.join(";")
 }
 
-/// The light theme alone: for the email edition, where code keeps a light background.
-/// Generated once: every email of a build includes it.
-pub fn light_stylesheet() -> &'static str {
-    static CSS: OnceLock<String> = OnceLock::new();
-    CSS.get_or_init(|| {
-        css_for_theme_with_class_style(light_theme(), CLASS_STYLE).unwrap_or_default()
-    })
-}
-
 /// The stylesheet for the `hl-` classes: a light theme, and a dark one under
-/// `prefers-color-scheme: dark`. The default theme ships its output as `static/syntax.css`.
-pub fn stylesheet() -> String {
+/// `prefers-color-scheme: dark`. The default theme ships its output as `static/syntax.css`
+/// (`syntax_css_is_current` checks it).
+#[cfg(test)]
+fn stylesheet() -> String {
+    use syntect::html::css_for_theme_with_class_style;
     use two_face::theme::EmbeddedThemeName as Name;
     let themes = two_face::theme::extra();
     let light = css_for_theme_with_class_style(themes.get(Name::InspiredGithub), CLASS_STYLE)
@@ -354,6 +358,7 @@ mod tests {
     fn cached_lines_highlight_as_syntect_does() {
         // The same lines inside and outside a block comment and a string: a line's parse is
         // reused only from the same state.
+        let cache = CodeCache::default();
         let rust =
             "let a = 1;\n/* start\nlet a = 1;\n*/\nlet a = 1;\nlet s = \"\nlet a = 1;\n\";\n";
         let python = "x = 1\n'''\nx = 1\n'''\nx = 1\n";
@@ -361,7 +366,7 @@ mod tests {
         for _ in 0..2 {
             for (code, lang) in [(rust, "rust"), (python, "python"), (shell, "bash")] {
                 assert_eq!(
-                    highlighted(code, lang).unwrap(),
+                    highlighted(code, lang, Some(&cache)).unwrap(),
                     reference(code, lang),
                     "{lang}"
                 );
@@ -369,8 +374,11 @@ mod tests {
         }
         // A line first met as the second of a block, then as the first.
         let tail = "let a = 1;\n*/\n";
-        assert_eq!(highlighted(tail, "rust").unwrap(), reference(tail, "rust"));
-        let lines: Vec<String> = highlighted(rust, "rust")
+        assert_eq!(
+            highlighted(tail, "rust", Some(&cache)).unwrap(),
+            reference(tail, "rust")
+        );
+        let lines: Vec<String> = highlighted(rust, "rust", Some(&cache))
             .unwrap()
             .lines()
             .map(String::from)
@@ -397,7 +405,7 @@ mod tests {
         let html = code_block("fn main() { let x = \"<b>\"; }\n", Some("rust"), true);
         let inner = &html[html.find("<code").unwrap()..];
         let inner = &inner[inner.find('>').unwrap() + 1..inner.find("</code>").unwrap()];
-        let styled = inline_styled(inner);
+        let styled = Restyler::default().restyle(inner);
         assert!(!styled.contains("class="), "{styled}");
         assert!(styled.contains("<span style=\"color:#"), "{styled}");
         assert!(styled.contains("font-weight:bold\">fn</span>"), "{styled}");
@@ -416,8 +424,9 @@ mod tests {
             out
         };
         assert_eq!(text(&styled), text(inner), "the same text, in order");
-        assert_eq!(&*inline_styled("plain &amp; text"), "plain &amp; text");
-        assert_eq!(&*inline_styled("<b>not ours</b>"), "<b>not ours</b>");
+        let restyler = Restyler::default();
+        assert_eq!(&*restyler.restyle("plain &amp; text"), "plain &amp; text");
+        assert_eq!(&*restyler.restyle("<b>not ours</b>"), "<b>not ours</b>");
     }
 
     #[test]

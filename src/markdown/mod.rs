@@ -14,8 +14,8 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html,
 };
 
-pub use highlight::{CodeCache, inline_styled, light_stylesheet, stylesheet as syntax_stylesheet};
-pub use text::{render_text, wrap};
+pub use highlight::{CodeCache, Restyler};
+pub use text::{TEXT_WIDTH, render_text, wrap};
 
 /// How to render one body.
 pub struct RenderOptions<'a> {
@@ -119,6 +119,7 @@ fn parser_options() -> Options {
 }
 
 /// Renders a Markdown body.
+#[cfg(test)]
 pub fn render(body: &str, options: &RenderOptions) -> Rendered {
     render_with_text(body, options, None)
 }

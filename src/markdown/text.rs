@@ -5,6 +5,9 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
 
 use super::{RenderOptions, urls};
 
+/// Column at which the plain text (the email edition's text part) wraps.
+pub const TEXT_WIDTH: usize = 72;
+
 /// Renders `body` as plain text wrapped at `width` columns. Links become `text [n]`, listed
 /// after the text as `[n] https://…`; footnotes become `(n)`, listed as notes. The text is
 /// typeset as the HTML is (French spacing), by the same pass.
@@ -169,13 +172,12 @@ impl<'o> Writer<'o> {
             return;
         }
         // Line breaks inside a paragraph are spaces once wrapped.
-        let mut rest = text;
-        while let Some(n) = memchr::memchr(b'\n', rest.as_bytes()) {
-            self.inline.push_str(&rest[..n]);
-            self.inline.push(' ');
-            rest = &rest[n + 1..];
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.inline.push(' ');
+            }
+            self.inline.push_str(line);
         }
-        self.inline.push_str(rest);
     }
 
     fn start(&mut self, tag: Tag) {
@@ -431,7 +433,7 @@ mod tests {
             let text: String = (0..n)
                 .map(|_| pieces[(next() % pieces.len() as u64) as usize])
                 .collect::<Vec<_>>()
-                .join(if next() % 3 == 0 { "  " } else { " " });
+                .join(if next().is_multiple_of(3) { "  " } else { " " });
             let width = 1 + (next() % 20) as usize;
             for (first, rest) in [("", ""), ("> ", "> "), ("1. ", "   "), ("(12) ", "  ")] {
                 assert_eq!(

@@ -3,25 +3,19 @@
 //! and `email.txt` (the same issue as wrapped plain text, links listed).
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use serde::Serialize;
-use tera::{Context, Value};
+use tera::Value;
 
-use super::Inputs;
-use super::aside::{find, find_ignoring_case, set_aside};
-use super::feeds::absolute_fragments;
-use super::plan::SitePlan;
-use crate::bodies::resolve_link;
-use crate::config::Config;
+use super::Values;
+use super::html::absolute_fragments;
+use super::inputs::Inputs;
 use crate::error::{Error, Location, Result};
-use crate::markdown::{self, RenderOptions, Rendered};
-use crate::site::Site;
+use crate::markdown::{self, RenderOptions, Restyler, TEXT_WIDTH};
+use crate::site::resolve_link;
 
 /// Width of the email's text column: 600 px minus 24 px of padding on each side.
 pub const IMAGE_WIDTH: u32 = 552;
-/// Column at which the plain-text part wraps.
-pub const TEXT_WIDTH: usize = 72;
 
 #[derive(Serialize)]
 struct EmailArticle<'a> {
@@ -44,24 +38,19 @@ struct OtherLanguage<'a> {
     email_url: String,
 }
 
-/// Page `id`'s body as plain text: rendered with its HTML for the pages of an issue, here
-/// for any other.
-fn plain_text<'a>(
-    config: &Config,
-    site: &Site,
-    bodies: &'a [Arc<Rendered>],
-    id: usize,
-) -> Cow<'a, str> {
-    if let Some(text) = bodies.get(id).and_then(|b| b.text.as_deref()) {
-        return Cow::Borrowed(text);
+/// Page `id`'s body as plain text: rendered with its HTML for the pages of an issue (see
+/// `bodies`), here for any other.
+fn plain_text(inputs: &Inputs, id: usize) -> String {
+    let body = inputs.bodies.body(id);
+    if let Some(text) = &body.text {
+        return text.clone();
     }
-    // Not reached in a build, which empties the pages' Markdown once rendered: the pages an
-    // email shows (`bodies::in_emails`) all had their text rendered with their HTML.
+    let (config, site) = (&*inputs.config, &*inputs.site);
     let page = &site.pages[id];
     let page_url = config.absolute(&page.path);
     let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
     let options = RenderOptions {
-        french: config.french_typography && page.lang == "fr",
+        french: config.french(&page.lang),
         highlight: false,
         id_prefix: "",
         page_url: &page_url,
@@ -70,52 +59,32 @@ fn plain_text<'a>(
         code_cache: None,
         resolve: &resolve,
     };
-    Cow::Owned(markdown::render_text(&page.body, &options, TEXT_WIDTH))
+    markdown::render_text(&page.body, &options, TEXT_WIDTH)
 }
 
-/// Which parts of an email edition to render: `build` writes both from one context, `serve`
-/// renders the one asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parts {
-    Both,
-    Html,
-    Text,
-}
-
-/// The email edition of issue `issue` of edition `edition`: (`email.html`, `email.txt`), a
-/// part not asked for left empty.
-pub fn email(
-    inputs: &Inputs,
-    plan: &SitePlan,
-    edition: usize,
-    issue: usize,
-    parts: Parts,
-) -> Result<(Vec<u8>, Vec<u8>)> {
-    let Inputs {
-        config,
-        site,
-        bodies,
-        theme,
-    } = *inputs;
+/// Everything the templates of issue `issue`'s email edition (in edition `edition`) see.
+pub(crate) fn values(inputs: &Inputs, edition: usize, issue: usize) -> Values {
+    let (config, site) = (&*inputs.config, &*inputs.site);
     let lang = site.editions[edition].lang.as_str();
     let issue_data = &site.editions[edition].issues[issue];
-    let view = plan.issue_view(inputs, edition, issue);
-    let others = plan.other_issues(inputs, edition, issue_data.number);
+    let view = inputs.issue_view(edition, issue);
+    let others = inputs.other_issues(edition, issue_data.number);
     let articles: Vec<EmailArticle> = issue_data
         .articles
         .iter()
         .map(|&id| {
             let page = &site.pages[id];
             let url = config.absolute(&page.path);
+            let body = inputs.bodies.body(id);
             EmailArticle {
                 title: &page.title,
                 plain_title: &page.front.title,
                 description: page.description.as_deref(),
                 date: page.front.date.map(|d| d.to_rfc3339()),
                 authors: &page.front.authors,
-                reading_time: bodies[id].reading_minutes,
-                content: Value::safe_string(&absolute_fragments(&bodies[id].html, &url)),
-                text: plain_text(config, site, bodies, id),
+                reading_time: body.reading_minutes,
+                content: Value::safe_string(&absolute_fragments(&body.html, &url)),
+                text: Cow::Owned(plain_text(inputs, id)),
                 url,
             }
         })
@@ -131,51 +100,69 @@ pub fn email(
             email_url: format!("{}email.html", view.url),
         })
         .collect();
-    let mut context = Context::new();
-    context.insert("lang", lang);
-    context.insert_value("config", plan.config.clone());
-    if let Some(values) = plan.shared.get(lang) {
-        for (key, value) in values {
-            context.insert_value(*key, value.clone());
-        }
-    }
-    context.insert("issue", &view);
-    context.insert("articles", &articles);
-    context.insert("other_languages", &others);
-    context.insert(
-        "intro_text",
-        &issue_data
-            .intro
-            .map(|i| plain_text(config, site, bodies, i))
-            .unwrap_or_default(),
-    );
-    context.insert("syntax_css", markdown::light_stylesheet());
-    context.insert("text_width", &TEXT_WIDTH);
-    let html = match parts {
-        Parts::Text => String::new(),
-        Parts::Both | Parts::Html => {
-            let html = theme.render(
-                "email.html",
-                &context,
-                &format!("{}email.html", issue_data.path),
-            )?;
-            let shown = format!("{}email.html", issue_data.path.trim_start_matches('/'));
-            let (aside, pieces) = set_aside(&html);
-            match pieces.put_back(&inline_css(&aside, &shown)?) {
-                Some(html) => html,
-                None => inline_css(&html, &shown)?,
-            }
-        }
-    };
-    let text = match parts {
-        Parts::Html => Vec::new(),
-        Parts::Both | Parts::Text => theme.render_bytes(
-            "email.txt",
-            &context,
-            &format!("{}email.txt", issue_data.path),
-        )?,
-    };
+    let intro_text = issue_data
+        .intro
+        .map(|i| plain_text(inputs, i))
+        .unwrap_or_default();
+    let mut values: Values = vec![
+        ("lang", Value::from(lang)),
+        ("config", inputs.plan.config.clone()),
+    ];
+    values.extend(inputs.shared(lang).iter().cloned());
+    values.extend([
+        ("issue", Value::from_serializable(&view)),
+        ("articles", Value::from_serializable(&articles)),
+        ("other_languages", Value::from_serializable(&others)),
+        ("intro_text", Value::from(intro_text)),
+        ("text_width", Value::from(TEXT_WIDTH)),
+    ]);
+    values
+}
+
+/// Both parts of an email edition, `email.html` and `email.txt`, from one set of values.
+pub(crate) fn render_email(
+    inputs: &Inputs,
+    edition: usize,
+    issue: usize,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let path = &inputs.site.editions[edition].issues[issue].path;
+    let context = super::context(values(inputs, edition, issue));
+    let html_path = format!("{path}email.html");
+    let html = inputs.theme.render("email.html", &context, &html_path)?;
+    let html = restyle_code(&inputs.restyler, &html);
+    let html = inline_css(&html, html_path.trim_start_matches('/'))?;
+    let text = inputs
+        .theme
+        .render_bytes("email.txt", &context, &format!("{path}email.txt"))?;
     Ok((html.into_bytes(), text))
+}
+
+/// The highlighted code blocks Markdown writes (`<pre class="code"…><code…>`) with their
+/// colours inline: mail clients need them so, and the CSS inliner then has no token classes
+/// to match.
+fn restyle_code(restyler: &Restyler, html: &str) -> String {
+    const OPEN: &str = "<pre class=\"code\"";
+    const CLOSE: &str = "</code></pre>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        // The inside of the `<code>`: after the second `>` of the block.
+        let Some(inner) = rest[start..]
+            .match_indices('>')
+            .nth(1)
+            .map(|(at, _)| start + at + 1)
+        else {
+            break;
+        };
+        let Some(end) = rest[inner..].find(CLOSE).map(|at| inner + at) else {
+            break;
+        };
+        out.push_str(&rest[..inner]);
+        out.push_str(&restyler.restyle(&rest[inner..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Moves every rule of the `<style>` blocks into `style=` attributes (at-rules such as
@@ -200,6 +187,14 @@ fn inline_css(html: &str, path: &str) -> Result<String> {
     Ok(add_image_widths(&inlined))
 }
 
+/// Where `needle` (lowercase ASCII) first occurs in `haystack`, ignoring ASCII case.
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn strip_scripts(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -218,7 +213,7 @@ fn strip_scripts(html: &str) -> String {
 fn add_image_widths(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
-    while let Some(start) = find(rest, "<img") {
+    while let Some(start) = rest.find("<img") {
         out.push_str(&rest[..start]);
         let (end, has_width) = scan_tag(&rest[start..]);
         let end = start + end;

@@ -2,18 +2,15 @@
 //! overridable) and `/LANG/feed.json` (JSON Feed 1.1, built with serde_json).
 //! Full content with every URL absolute; drafts never reach here.
 
-use std::sync::Arc;
-
 use serde::Serialize;
-use tera::Context;
+use tera::Value;
 
-use super::Inputs;
+use super::Values;
+use super::html::{absolute_fragments, strip_invalid_xml};
+use super::inputs::Inputs;
 use super::plan::FeedKind;
-use super::sitemap::strip_invalid_xml;
-use crate::config::Config;
 use crate::error::Result;
-use crate::markdown::Rendered;
-use crate::site::{Edition, Site};
+use crate::site::Edition;
 
 #[derive(Serialize)]
 struct Entry<'a> {
@@ -44,37 +41,11 @@ struct Feed<'a> {
     entries: Vec<Entry<'a>>,
 }
 
-/// In-page links (`#note`) made absolute: a feed reader shows the HTML away from its page.
-pub fn absolute_fragments(html: &str, page_url: &str) -> String {
-    const LINK: &str = "href=\"#";
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut copied = 0;
-    for at in memchr::memmem::find_iter(html.as_bytes(), LINK) {
-        out.push_str(&html[copied..at]);
-        out.push_str("href=\"");
-        out.push_str(page_url);
-        out.push('#');
-        copied = at + LINK.len();
-    }
-    out.push_str(&html[copied..]);
-    out
-}
-
-fn feed<'a>(
-    config: &Config,
-    site: &'a Site,
-    bodies: &[Arc<Rendered>],
-    edition: &'a Edition,
-) -> Feed<'a> {
+fn feed<'a>(inputs: &'a Inputs, edition: &'a Edition) -> Feed<'a> {
+    let (config, site) = (&*inputs.config, &*inputs.site);
     let lang = edition.lang.as_str();
     let language = config.language(lang);
-    let typeset = |s: &str| {
-        if config.french_typography && lang == "fr" {
-            crate::typography::french(s)
-        } else {
-            s.to_string()
-        }
-    };
+    let typeset = |s: &str| config.typeset(lang, s);
     let entries: Vec<Entry> = edition
         .articles
         .iter()
@@ -83,7 +54,7 @@ fn feed<'a>(
         .map(|&id| {
             let page = &site.pages[id];
             let url = config.absolute(&page.path);
-            let body = &bodies[id];
+            let body = inputs.bodies.body(id);
             let summary = body.summary.clone().unwrap_or_else(|| {
                 page.description
                     .as_deref()
@@ -132,17 +103,22 @@ fn feed<'a>(
     }
 }
 
+/// What a feed shows: the same for its three formats.
+pub(crate) fn values(inputs: &Inputs, edition: &Edition) -> Values {
+    vec![
+        ("lang", Value::from(edition.lang.as_str())),
+        ("feed", Value::from_serializable(&feed(inputs, edition))),
+    ]
+}
+
 /// One of the three feeds of one language.
-pub fn render_feed(inputs: &Inputs, edition: &Edition, kind: FeedKind) -> Result<Vec<u8>> {
-    let feed = feed(inputs.config, inputs.site, inputs.bodies, edition);
+pub(crate) fn render_feed(inputs: &Inputs, edition: &Edition, kind: FeedKind) -> Result<Vec<u8>> {
     let name = match kind {
         FeedKind::Atom => "atom.xml",
         FeedKind::Rss => "rss.xml",
-        FeedKind::Json => return Ok(json_feed(&feed).into_bytes()),
+        FeedKind::Json => return Ok(json_feed(&feed(inputs, edition)).into_bytes()),
     };
-    let mut context = Context::new();
-    context.insert("lang", &edition.lang);
-    context.insert("feed", &feed);
+    let context = super::context(values(inputs, edition));
     let xml = inputs
         .theme
         .render(name, &context, &format!("/{}/{name}", edition.lang))?;

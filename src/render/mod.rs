@@ -1,41 +1,47 @@
-//! `Site` + rendered bodies + `Theme` -> the site's files, in memory: HTML pages through
-//! the theme's templates, feeds, sitemap, email editions, and files to copy.
-//! Rendering is a function from data to bytes: `build` renders every file and writes them,
-//! `serve` renders each file when it is asked for.
+//! `Inputs` (site, bodies, theme, plan) -> the site's files, in memory: HTML pages through the
+//! theme's templates, feeds, sitemap, email editions, and files to copy. Rendering is a
+//! function from data to bytes: `build` renders the files whose inputs changed and writes
+//! them, `serve` renders each file when it is asked for.
+//!
+//! `keys` says what each file is made from without rendering it: a hash of the values its
+//! template sees, computed with each body's key standing in for the body.
 
-mod aside;
-pub(crate) mod email;
-pub(crate) mod feeds;
+mod email;
+mod feeds;
+mod html;
+mod inputs;
 mod pages;
-pub mod plan;
+mod plan;
+mod relative;
 mod sitemap;
-pub mod theme;
-pub mod views;
+mod theme;
+mod views;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use rayon::prelude::*;
+use tera::{Context, Value};
 
-use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::markdown::Rendered;
-use crate::site::Site;
-pub use plan::{SitePlan, Target};
-pub use theme::Theme;
+use crate::key::{Key, KeyWriter, key_of};
+pub(crate) use inputs::Inputs;
+pub(crate) use plan::{SitePlan, Target};
+pub(crate) use theme::Theme;
 
-/// Everything rendering reads.
-#[derive(Clone, Copy)]
-pub struct Inputs<'a> {
-    pub config: &'a Config,
-    pub site: &'a Site,
-    pub bodies: &'a [Arc<Rendered>],
-    pub theme: &'a Theme,
+/// The values a template sees, by name.
+pub(crate) type Values = Vec<(&'static str, Value)>;
+
+pub(crate) fn context(values: Values) -> Context {
+    let mut context = Context::new();
+    for (name, value) in values {
+        context.insert_value(name, value);
+    }
+    context
 }
 
 /// What goes into one output file.
 #[derive(Debug, Clone)]
-pub enum Content {
+pub(crate) enum Content {
     Bytes(Vec<u8>),
     /// Copied as-is from this file.
     Copy(PathBuf),
@@ -43,13 +49,13 @@ pub enum Content {
 
 /// One file of the built site. `path` is relative to the output folder, with `/`.
 #[derive(Debug, Clone)]
-pub struct OutputFile {
+pub(crate) struct OutputFile {
     pub path: String,
     pub content: Content,
 }
 
 /// `/fr/articles/x/` -> `fr/articles/x/index.html`; `/404.html` -> `404.html`.
-pub fn file_for(url_path: &str) -> String {
+pub(crate) fn file_for(url_path: &str) -> String {
     let trimmed = url_path.trim_start_matches('/');
     if trimmed.is_empty() || trimmed.ends_with('/') {
         format!("{trimmed}index.html")
@@ -58,91 +64,88 @@ pub fn file_for(url_path: &str) -> String {
     }
 }
 
-/// Renders one target of the plan.
-pub fn render_target(inputs: &Inputs, plan: &SitePlan, target: &Target) -> Result<Content> {
+/// Renders target `index` of the plan (`serve`: one file at a time).
+pub(crate) fn render_one(inputs: &Inputs, index: usize) -> Result<Content> {
+    let (path, target) = &inputs.plan.targets[index];
     let bytes = match target {
         Target::Copy(source) => return Ok(Content::Copy(source.clone())),
-        Target::Page(job) => pages::render_page(inputs, plan, &plan.jobs[*job])?,
-        Target::Feed { edition, kind } => {
-            feeds::render_feed(inputs, &inputs.site.editions[*edition], *kind)?
-        }
         Target::Email {
             edition,
             issue,
             text,
         } => {
-            let parts = if *text {
-                email::Parts::Text
-            } else {
-                email::Parts::Html
-            };
-            let (html, txt) = email::email(inputs, plan, *edition, *issue, parts)?;
+            let (html, txt) = email::render_email(inputs, *edition, *issue)?;
             if *text { txt } else { html }
         }
-        Target::Sitemap => sitemap::sitemap(inputs.config, &plan.jobs, &plan.routes).into_bytes(),
+        _ => render_bytes(inputs, path, target)?,
+    };
+    Ok(Content::Bytes(bytes))
+}
+
+/// The bytes of a target that is not a copy nor an email.
+fn render_bytes(inputs: &Inputs, path: &str, target: &Target) -> Result<Vec<u8>> {
+    let bytes = match target {
+        Target::Page(job) => {
+            let job = &inputs.plan.jobs[*job];
+            let context = context(pages::values(inputs, job));
+            let html = inputs
+                .theme
+                .render_bytes(&job.template, &context, &job.path)?;
+            if inputs.relative && relative::applies_to(path) {
+                relative::relativize_bytes(html, path, &inputs.config.base_url)
+            } else {
+                html
+            }
+        }
+        Target::Feed { edition, kind } => {
+            feeds::render_feed(inputs, &inputs.site.editions[*edition], *kind)?
+        }
+        Target::Sitemap => sitemap::sitemap(&inputs.config, &inputs.plan).into_bytes(),
         Target::Robots => format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
             inputs.config.absolute("/sitemap.xml")
         )
         .into_bytes(),
+        Target::Copy(_) | Target::Email { .. } => Vec::new(),
     };
-    Ok(Content::Bytes(bytes))
+    Ok(bytes)
 }
 
-/// Renders every file of the site, in parallel, into memory.
-pub fn render_all(inputs: &Inputs, plan: &SitePlan) -> Result<Vec<OutputFile>> {
-    let files = std::sync::Mutex::new(Vec::with_capacity(plan.targets.len()));
-    // A push cannot leave the list half-made: a lock poisoned elsewhere is still good.
-    render_each(inputs, plan, |file| {
-        files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(file);
-        Ok(())
-    })?;
-    let mut files = files
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
-/// Every output path, in the plan's order (both parts of each email included).
-pub fn output_paths(plan: &SitePlan) -> Vec<&str> {
-    plan.targets.iter().map(|(path, _)| path.as_str()).collect()
-}
-
-/// Renders every file of the site in parallel, handing each to `sink` as soon as it is
-/// made (`build` writes it at once, so the site is never held in memory whole).
-pub fn render_each(
+/// Renders targets `which` (indexes into the plan's targets) in parallel, handing each file
+/// to `sink` as soon as it is made. Both parts of an email come from one rendering.
+pub(crate) fn render_many(
     inputs: &Inputs,
-    plan: &SitePlan,
+    which: &[usize],
     sink: impl Fn(OutputFile) -> Result<()> + Sync,
 ) -> Result<()> {
-    let inputs = *inputs;
-    let errors: Vec<Error> = plan
-        .targets
+    let targets = &inputs.plan.targets;
+    let mut work: Vec<usize> = which
+        .iter()
+        .map(|&i| match targets[i].1 {
+            // An email's text part is rendered with its HTML part, just before it.
+            Target::Email { text: true, .. } => i - 1,
+            _ => i,
+        })
+        .collect();
+    work.dedup();
+    let errors: Vec<Error> = work
         .par_iter()
-        .filter(|(_, target)| !matches!(target, Target::Email { text: true, .. }))
-        .filter_map(|(path, target)| {
+        .filter_map(|&i| {
+            let (path, target) = &targets[i];
             let result = match target {
-                // Both parts of an email come from one rendering.
                 Target::Email { edition, issue, .. } => {
-                    email::email(&inputs, plan, *edition, *issue, email::Parts::Both).and_then(
-                        |(html, txt)| {
-                            let txt_path = format!("{}txt", path.trim_end_matches("html"));
-                            sink(OutputFile {
-                                path: path.clone(),
-                                content: Content::Bytes(html),
-                            })?;
-                            sink(OutputFile {
-                                path: txt_path,
-                                content: Content::Bytes(txt),
-                            })
-                        },
-                    )
+                    email::render_email(inputs, *edition, *issue).and_then(|(html, txt)| {
+                        sink(OutputFile {
+                            path: path.clone(),
+                            content: Content::Bytes(html),
+                        })?;
+                        sink(OutputFile {
+                            path: targets[i + 1].0.clone(),
+                            content: Content::Bytes(txt),
+                        })
+                    })
                 }
-                _ => render_target(&inputs, plan, target).and_then(|content| {
+                _ => render_one(inputs, i).and_then(|content| {
                     sink(OutputFile {
                         path: path.clone(),
                         content,
@@ -156,6 +159,82 @@ pub fn render_each(
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// What each target of the plan is made from, as a key: for templated files, a hash of
+/// `global` (gazette, the options, the config and the templates) and of the values the
+/// template sees; for copies, of the source file. `keyed` are inputs whose bodies stand in
+/// for the real ones (`bodies::BodyKeys`): nothing is rendered.
+pub(crate) fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
+    let targets = &keyed.plan.targets;
+    let global = global.to_le_bytes();
+    targets
+        .par_iter()
+        .map(|(path, target)| match target {
+            Target::Copy(source) => key_of(&[b"copy", &file_stamp(source)]),
+            Target::Page(job) => {
+                let job = &keyed.plan.jobs[*job];
+                let values = values_key(&pages::values(keyed, job));
+                key_of(&[&global, path.as_bytes(), job.template.as_bytes(), &values])
+            }
+            Target::Feed { edition, kind } => {
+                let edition = &keyed.site.editions[*edition];
+                let values = values_key(&feeds::values(keyed, edition));
+                key_of(&[
+                    &global,
+                    path.as_bytes(),
+                    format!("{kind:?}").as_bytes(),
+                    &values,
+                ])
+            }
+            Target::Email { edition, issue, .. } => {
+                let values = values_key(&email::values(keyed, *edition, *issue));
+                key_of(&[&global, path.as_bytes(), &values])
+            }
+            // Made by code from the plan alone, in no time: its bytes are its key.
+            Target::Sitemap | Target::Robots => {
+                let bytes = render_bytes(keyed, path, target).unwrap_or_default();
+                key_of(&[&global, path.as_bytes(), &bytes])
+            }
+        })
+        .collect()
+}
+
+/// A hash of template values, as bytes.
+fn values_key(values: &Values) -> [u8; 16] {
+    let mut hasher = KeyWriter::new();
+    for (name, value) in values {
+        hasher.update(name.as_bytes());
+        // Writing to a hasher cannot fail; a value that does not serialize is left out.
+        let _ = serde_json::to_writer(&mut hasher, value);
+    }
+    hasher.finish().to_le_bytes()
+}
+
+/// Files up to this size are keyed by content (stylesheets, small images); larger ones by
+/// size and modification time.
+const KEYED_BY_CONTENT: u64 = 256 * 1024;
+
+/// What stands for a source file's content in a key.
+pub(crate) fn file_stamp(path: &std::path::Path) -> Vec<u8> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Vec::new();
+    };
+    let mut stamp = path.as_os_str().as_encoded_bytes().to_vec();
+    if meta.len() <= KEYED_BY_CONTENT
+        && let Ok(bytes) = std::fs::read(path)
+    {
+        stamp.extend_from_slice(&key_of(&[&bytes]).to_le_bytes());
+        return stamp;
+    }
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    stamp.extend_from_slice(&meta.len().to_le_bytes());
+    stamp.extend_from_slice(&modified.to_le_bytes());
+    stamp
 }
 
 /// One template mistake fails every page that uses it: report it once, with a count.

@@ -1,13 +1,15 @@
-//! One `Job` -> its HTML: the values its template sees (computed now, not at plan time,
-//! so `serve` pays only for the page asked for), the head, the language switcher.
+//! One `Job` -> the values its template sees (computed when the page is rendered, not at
+//! plan time, so `serve` pays only for the page asked for): the head, the alternates, the
+//! language switcher and what the page shows.
 
 use serde::Serialize;
-use tera::{Context, Value};
+use tera::Value;
 
-use super::plan::{Job, JobKind, SitePlan, page_paths, section_title, typeset};
-use super::{Inputs, views};
+use super::Values;
+use super::inputs::{Inputs, section_title};
+use super::plan::{Job, JobKind, page_paths};
+use super::views;
 use crate::config::Config;
-use crate::error::Result;
 
 #[derive(Serialize)]
 struct Head<'a> {
@@ -52,40 +54,18 @@ struct SwitchView<'a> {
     translated: bool,
 }
 
-#[derive(Serialize)]
-struct ConfigView<'a> {
-    base_url: &'a str,
-    default_language: &'a str,
-    languages: &'a [crate::config::Language],
-    paginate_by: usize,
-    extra: &'a toml::Table,
-}
-
-/// What every template sees of the configuration.
-pub fn config_value(config: &Config) -> Value {
-    Value::from_serializable(&ConfigView {
-        base_url: &config.base_url,
-        default_language: &config.default_language,
-        languages: &config.languages,
-        paginate_by: config.paginate_by,
-        extra: &config.extra,
-    })
-}
-
-/// Renders one page.
-pub fn render_page(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Result<Vec<u8>> {
-    let config = inputs.config;
-    let mut context = Context::new();
-    context.insert_value("config", plan.config.clone());
-    context.insert("current_path", &job.path);
-    context.insert("current_url", &config.absolute(&job.path));
+/// Everything page `job`'s template sees.
+pub(crate) fn values(inputs: &Inputs, job: &Job) -> Values {
+    let config = &*inputs.config;
+    let plan = &*inputs.plan;
     let lang = job.lang.as_deref().unwrap_or(&config.default_language);
-    context.insert("lang", lang);
-    if let Some(values) = plan.shared.get(lang) {
-        for (key, value) in values {
-            context.insert_value(*key, value.clone());
-        }
-    }
+    let mut context: Values = vec![
+        ("config", plan.config.clone()),
+        ("current_path", Value::from(job.path.as_str())),
+        ("current_url", Value::from(config.absolute(&job.path))),
+        ("lang", Value::from(lang)),
+    ];
+    context.extend(inputs.shared(lang).iter().cloned());
     let versions: &[(String, String)] = job
         .route
         .as_deref()
@@ -107,7 +87,7 @@ pub fn render_page(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Result<Vec<u8
             })
         })
         .collect();
-    context.insert("alternates", &alternates);
+    context.push(("alternates", Value::from_serializable(&alternates)));
     if job.lang.is_some() {
         let switcher: Vec<SwitchView> = config
             .languages
@@ -120,10 +100,10 @@ pub fn render_page(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Result<Vec<u8
                 translated: version_of(&l.code).is_some(),
             })
             .collect();
-        context.insert("switcher", &switcher);
+        context.push(("switcher", Value::from_serializable(&switcher)));
     }
     let translations = match job.kind {
-        JobKind::Document(id) => views::translations(config, inputs.site, id),
+        JobKind::Document(id) => views::translations(config, &inputs.site, id),
         _ => config
             .languages
             .iter()
@@ -137,13 +117,9 @@ pub fn render_page(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Result<Vec<u8
             })
             .collect(),
     };
-    context.insert("translations", &translations);
-    for (key, value) in values(inputs, plan, job) {
-        context.insert_value(key, value);
-    }
-    inputs
-        .theme
-        .render_bytes(&job.template, &context, &job.path)
+    context.push(("translations", Value::from_serializable(&translations)));
+    context.extend(own_values(inputs, job));
+    context
 }
 
 fn default_head(config: &Config) -> Value {
@@ -197,8 +173,8 @@ struct Paginator {
     pages: Value,
 }
 
-fn paginator(inputs: &Inputs, plan: &SitePlan, base: &str, items: &[usize], page: usize) -> Value {
-    let config = inputs.config;
+fn paginator(inputs: &Inputs, base: &str, items: &[usize], page: usize) -> Value {
+    let config = &*inputs.config;
     let per = config.paginate_by;
     let paths = page_paths(base, items.len(), per);
     let url_of = |n: usize| config.absolute(&paths[n - 1].0);
@@ -217,7 +193,7 @@ fn paginator(inputs: &Inputs, plan: &SitePlan, base: &str, items: &[usize], page
         last: url_of(total),
         previous: (page > 1).then(|| url_of(page - 1)),
         next: (page < total).then(|| url_of(page + 1)),
-        pages: plan.summaries(inputs, &chunk),
+        pages: inputs.summaries(&chunk),
     })
 }
 
@@ -229,13 +205,8 @@ struct IssueLink<'a> {
 }
 
 /// The values particular to one page.
-fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Value)> {
-    let Inputs {
-        config,
-        site,
-        bodies,
-        theme,
-    } = *inputs;
+fn own_values(inputs: &Inputs, job: &Job) -> Values {
+    let (config, site, theme) = (&*inputs.config, &*inputs.site, &*inputs.theme);
     let lang = job.lang.as_deref().unwrap_or(&config.default_language);
     match job.kind {
         JobKind::Root | JobKind::NotFound => vec![
@@ -244,7 +215,8 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
         ],
         JobKind::Document(id) => {
             let page = &site.pages[id];
-            let view = views::page_view(config, site, bodies, id, true);
+            let body = inputs.bodies.body(id);
+            let view = views::page_view(config, site, id, &body, true);
             let description = page.front.description.as_deref().unwrap_or_else(|| {
                 config
                     .language(&page.lang)
@@ -284,7 +256,7 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
                 description: home
                     .and_then(|h| h.description.as_deref())
                     .unwrap_or(&language.description),
-                content: Value::safe_string(edition.home.map_or("", |i| &bodies[i].html)),
+                content: body_html(inputs, edition.home),
                 url: config.absolute(&job.path),
                 path: &job.path,
             };
@@ -298,7 +270,7 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
                 (
                     "head",
                     head(
-                        &typeset(config, lang, &language.title),
+                        &config.typeset(lang, &language.title),
                         &language.title,
                         &language.description,
                         None,
@@ -306,7 +278,7 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
                     ),
                 ),
                 ("section", Value::from_serializable(&section)),
-                ("pages", plan.summaries(inputs, &latest)),
+                ("pages", inputs.summaries(&latest)),
             ]
         }
         JobKind::Section {
@@ -328,7 +300,7 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
                 title: &title,
                 plain_title: &plain_title,
                 description: &description,
-                content: Value::safe_string(section.index.map_or("", |i| &bodies[i].html)),
+                content: body_html(inputs, section.index),
                 url: config.absolute(&section.path),
                 path: &section.path,
             };
@@ -340,7 +312,7 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
                 ("section", Value::from_serializable(&view)),
                 (
                     "paginator",
-                    paginator(inputs, plan, &section.path, &section.articles, page),
+                    paginator(inputs, &section.path, &section.articles, page),
                 ),
             ]
         }
@@ -368,14 +340,14 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
                 ("tag", views::tag_view(config, tag)),
                 (
                     "paginator",
-                    paginator(inputs, plan, &tag.path, &tag.articles, page),
+                    paginator(inputs, &tag.path, &tag.articles, page),
                 ),
             ]
         }
         JobKind::Issues { edition } => {
             let title = theme.string(lang, "issues").unwrap_or("Issues");
             let issues: Vec<_> = (0..site.editions[edition].issues.len())
-                .map(|i| plan.issue_view(inputs, edition, i))
+                .map(|i| inputs.issue_view(edition, i))
                 .collect();
             vec![
                 ("head", head(title, title, "", None, "website")),
@@ -383,7 +355,7 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
             ]
         }
         JobKind::Issue { edition, issue } => {
-            let view = plan.issue_view(inputs, edition, issue);
+            let view = inputs.issue_view(edition, issue);
             let issues = &site.editions[edition].issues;
             // Issues are newest first: the previous issue is the next one in the list.
             let link = |i: Option<usize>| {
@@ -391,7 +363,7 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
                     .map_or_else(Value::none, |other| {
                         let title = match other.intro {
                             Some(p) => site.pages[p].title.clone(),
-                            None => super::plan::issue_title(inputs, lang, other.number),
+                            None => inputs.issue_title(lang, other.number),
                         };
                         Value::from_serializable(&IssueLink {
                             number: other.number,
@@ -417,5 +389,13 @@ fn values(inputs: &Inputs, plan: &SitePlan, job: &Job) -> Vec<(&'static str, Val
                 ("issue", Value::from_serializable(&view)),
             ]
         }
+    }
+}
+
+/// The HTML of a page's body (a home's or a section's text), empty without one.
+fn body_html(inputs: &Inputs, page: Option<usize>) -> Value {
+    match page {
+        Some(id) => Value::safe_string(&inputs.bodies.body(id).html),
+        None => Value::safe_string(""),
     }
 }

@@ -1,17 +1,14 @@
 //! `Site` -> `SitePlan`: every file of the site as a `Target` at its output path, with the
 //! HTML pages as lightweight `Job`s (template, route, what to show). Nothing is rendered
-//! here: `build` renders every target, `serve` renders the one a browser asks for.
+//! here: `build` renders the targets whose inputs changed, `serve` the one a browser asks for.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
 use tera::Value;
 
-use super::views::{self, IssueView};
-use super::{Inputs, file_for};
+use super::file_for;
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
 use crate::site::{Edition, PageKind, Site};
@@ -91,16 +88,6 @@ pub enum Target {
 
 /// Every file of the site, and what it takes to render each.
 pub struct SitePlan {
-    /// What depends on the site's structure only, shared by a plan and its renewals.
-    layout: Arc<Layout>,
-    /// Per language: what every page sees (site, navigation, latest issue).
-    pub shared: HashMap<String, Vec<(&'static str, Value)>>,
-    /// List entries by page, made when first needed: they depend on the bodies.
-    summaries: Vec<OnceLock<Value>>,
-}
-
-/// The site's files and pages: what stays when only article texts change.
-pub struct Layout {
     pub jobs: Vec<Job>,
     /// route -> (lang, URL path) of each version.
     pub routes: HashMap<String, Vec<(String, String)>>,
@@ -111,17 +98,8 @@ pub struct Layout {
     pub config: Value,
 }
 
-impl std::ops::Deref for SitePlan {
-    type Target = Layout;
-
-    fn deref(&self) -> &Layout {
-        &self.layout
-    }
-}
-
 impl SitePlan {
-    pub fn new(inputs: &Inputs) -> Result<SitePlan> {
-        let Inputs { config, site, .. } = *inputs;
+    pub fn new(config: &Config, site: &Site) -> Result<SitePlan> {
         let mut jobs = vec![
             generated(None, "/".into(), None, "root.html", JobKind::Root),
             generated(
@@ -151,47 +129,7 @@ impl SitePlan {
             .map(|(i, j)| (file_for(&j.path), Target::Page(i)))
             .collect();
         for (e, edition) in site.editions.iter().enumerate() {
-            let lang = &edition.lang;
-            targets.push((
-                format!("{lang}/atom.xml"),
-                Target::Feed {
-                    edition: e,
-                    kind: FeedKind::Atom,
-                },
-            ));
-            targets.push((
-                format!("{lang}/rss.xml"),
-                Target::Feed {
-                    edition: e,
-                    kind: FeedKind::Rss,
-                },
-            ));
-            targets.push((
-                format!("{lang}/feed.json"),
-                Target::Feed {
-                    edition: e,
-                    kind: FeedKind::Json,
-                },
-            ));
-            for (i, issue) in edition.issues.iter().enumerate() {
-                let dir = issue.path.trim_start_matches('/');
-                targets.push((
-                    format!("{dir}email.html"),
-                    Target::Email {
-                        edition: e,
-                        issue: i,
-                        text: false,
-                    },
-                ));
-                targets.push((
-                    format!("{dir}email.txt"),
-                    Target::Email {
-                        edition: e,
-                        issue: i,
-                        text: true,
-                    },
-                ));
-            }
+            targets.extend(edition_files(e, edition));
         }
         targets.push(("sitemap.xml".into(), Target::Sitemap));
         targets.push(("robots.txt".into(), Target::Robots));
@@ -213,92 +151,37 @@ impl SitePlan {
             index.insert(path.clone(), targets.len());
             targets.push((path, Target::Copy(source)));
         }
-        let layout = Layout {
+        Ok(SitePlan {
             jobs,
             routes,
             targets,
             index,
-            config: super::pages::config_value(config),
-        };
-        Ok(SitePlan::with_layout(inputs, Arc::new(layout)))
+            config: super::views::config_value(config),
+        })
     }
+}
 
-    fn with_layout(inputs: &Inputs, layout: Arc<Layout>) -> SitePlan {
-        let mut plan = SitePlan {
-            layout,
-            shared: HashMap::new(),
-            summaries: (0..inputs.site.pages.len())
-                .map(|_| OnceLock::new())
-                .collect(),
-        };
-        plan.shared = shared_views(inputs, &plan);
-        plan
+/// A language's feeds and the email edition of each of its issues.
+fn edition_files(e: usize, edition: &Edition) -> Vec<(String, Target)> {
+    let lang = &edition.lang;
+    let feed = |name: &str, kind| (format!("{lang}/{name}"), Target::Feed { edition: e, kind });
+    let mut files = vec![
+        feed("atom.xml", FeedKind::Atom),
+        feed("rss.xml", FeedKind::Rss),
+        feed("feed.json", FeedKind::Json),
+    ];
+    for (i, issue) in edition.issues.iter().enumerate() {
+        let dir = issue.path.trim_start_matches('/');
+        for (name, text) in [("email.html", false), ("email.txt", true)] {
+            let target = Target::Email {
+                edition: e,
+                issue: i,
+                text,
+            };
+            files.push((format!("{dir}{name}"), target));
+        }
     }
-
-    /// This plan for the same site with other bodies (an edit of article texts alone): the
-    /// same pages and files, with summaries made again from the new bodies.
-    pub fn renewed(&self, inputs: &Inputs) -> SitePlan {
-        SitePlan::with_layout(inputs, self.layout.clone())
-    }
-
-    /// The list entry of page `id`, computed once.
-    pub fn summary(&self, inputs: &Inputs, id: usize) -> Value {
-        self.summaries[id]
-            .get_or_init(|| views::page_view(inputs.config, inputs.site, inputs.bodies, id, false))
-            .clone()
-    }
-
-    pub fn summaries(&self, inputs: &Inputs, ids: &[usize]) -> Value {
-        Value::from(
-            ids.iter()
-                .map(|&i| self.summary(inputs, i))
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    /// Issue `issue` of edition `edition`, with its articles' summaries.
-    pub fn issue_view(&self, inputs: &Inputs, edition: usize, issue: usize) -> IssueView {
-        let edition = &inputs.site.editions[edition];
-        let issue = &edition.issues[issue];
-        let fallback = issue_title(inputs, &edition.lang, issue.number);
-        let pages = issue
-            .articles
-            .iter()
-            .map(|&a| self.summary(inputs, a))
-            .collect();
-        views::issue_view(
-            inputs.config,
-            inputs.site,
-            inputs.bodies,
-            issue,
-            pages,
-            fallback,
-        )
-    }
-
-    /// The same issue number in the other languages: (lang, its view).
-    pub fn other_issues(
-        &self,
-        inputs: &Inputs,
-        edition: usize,
-        number: u32,
-    ) -> Vec<(String, IssueView)> {
-        let site = inputs.site;
-        inputs
-            .config
-            .languages
-            .iter()
-            .filter_map(|l| site.editions.iter().position(|e| e.lang == l.code))
-            .filter(|&e| e != edition)
-            .filter_map(|e| {
-                let i = site.editions[e]
-                    .issues
-                    .iter()
-                    .position(|i| i.number == number)?;
-                Some((site.editions[e].lang.clone(), self.issue_view(inputs, e, i)))
-            })
-            .collect()
-    }
+    files
 }
 
 fn generated(
@@ -317,20 +200,6 @@ fn generated(
         lastmod: None,
         listed: true,
     }
-}
-
-/// French typography for text gazette composes itself (titles from config).
-pub fn typeset(config: &Config, lang: &str, text: &str) -> String {
-    if config.french_typography && lang == "fr" {
-        crate::typography::french(text)
-    } else {
-        text.to_string()
-    }
-}
-
-pub fn issue_title(inputs: &Inputs, lang: &str, number: u32) -> String {
-    let label = inputs.theme.string(lang, "issue").unwrap_or("Issue");
-    format!("{label} {number}")
 }
 
 /// The newest date (updated, else published) of these pages.
@@ -369,7 +238,7 @@ fn plan_documents(site: &Site, edition: &Edition, jobs: &mut Vec<Job>) {
 }
 
 /// Pages of `per` items at `base`, `base/page/2/`…: (path, page number). Always one page.
-pub fn page_paths(base: &str, items: usize, per: usize) -> Vec<(String, usize)> {
+pub(crate) fn page_paths(base: &str, items: usize, per: usize) -> Vec<(String, usize)> {
     let total = items.div_ceil(per).max(1);
     (1..=total)
         .map(|n| {
@@ -475,7 +344,7 @@ fn copies(config: &Config, site: &Site) -> Vec<(String, PathBuf)> {
         config.theme_dir().join("static"),
         config.root.join("static"),
     ] {
-        for (name, path) in super::theme::list_static_files(&dir) {
+        for (name, path) in crate::source::list_static_files(&dir) {
             by_path.insert(name, path);
         }
     }
@@ -489,85 +358,4 @@ fn copies(config: &Config, site: &Site) -> Vec<(String, PathBuf)> {
     let mut files: Vec<(String, PathBuf)> = by_path.into_iter().collect();
     files.sort();
     files
-}
-
-#[derive(Serialize)]
-struct SiteView<'a> {
-    lang: &'a str,
-    /// For text: French typography applied on French pages.
-    title: String,
-    description: String,
-    /// For attributes: as written in config.toml.
-    plain_title: &'a str,
-    plain_description: &'a str,
-    locale: &'a str,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct NavLink {
-    title: String,
-    url: String,
-}
-
-pub fn section_title(site: &Site, section: &crate::site::Section) -> String {
-    match section.index {
-        Some(i) => site.pages[i].title.clone(),
-        None => {
-            let name = section.name.rsplit('/').next().unwrap_or(&section.name);
-            let mut chars = name.chars();
-            chars
-                .next()
-                .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-        }
-    }
-}
-
-fn shared_views(inputs: &Inputs, plan: &SitePlan) -> HashMap<String, Vec<(&'static str, Value)>> {
-    let Inputs { config, site, .. } = *inputs;
-    let mut per_lang = HashMap::new();
-    for (e, edition) in site.editions.iter().enumerate() {
-        let lang = edition.lang.as_str();
-        let Some(language) = config.language(lang) else {
-            continue;
-        };
-        let nav_sections: Vec<NavLink> = edition
-            .sections
-            .iter()
-            .map(|s| NavLink {
-                title: section_title(site, s),
-                url: config.absolute(&s.path),
-            })
-            .collect();
-        let nav_pages: Vec<NavLink> = edition
-            .standalone
-            .iter()
-            .map(|&p| NavLink {
-                title: site.pages[p].title.clone(),
-                url: config.absolute(&site.pages[p].path),
-            })
-            .collect();
-        let site_view = SiteView {
-            lang,
-            title: typeset(config, lang, &language.title),
-            description: typeset(config, lang, &language.description),
-            plain_title: &language.title,
-            plain_description: &language.description,
-            locale: &language.locale,
-            url: config.absolute(&format!("/{lang}/")),
-        };
-        let latest = if edition.issues.is_empty() {
-            Value::none()
-        } else {
-            Value::from_serializable(&plan.issue_view(inputs, e, 0))
-        };
-        let values = vec![
-            ("site", Value::from_serializable(&site_view)),
-            ("nav_sections", Value::from_serializable(&nav_sections)),
-            ("nav_pages", Value::from_serializable(&nav_pages)),
-            ("latest_issue", latest),
-        ];
-        per_lang.insert(lang.to_string(), values);
-    }
-    per_lang
 }

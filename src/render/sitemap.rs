@@ -1,17 +1,14 @@
 //! Rendered pages (`Job`s) -> `/sitemap.xml`: every page with its last change, and for
 //! translated pages an `xhtml:link` to every language version plus `x-default`.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::plan::Job;
+use super::html::escape_xml;
+use super::plan::SitePlan;
 use crate::config::Config;
 
-pub fn sitemap(
-    config: &Config,
-    jobs: &[Job],
-    routes: &HashMap<String, Vec<(String, String)>>,
-) -> String {
+pub(crate) fn sitemap(config: &Config, plan: &SitePlan) -> String {
+    let (jobs, routes) = (&plan.jobs, &plan.routes);
     let newest = jobs.iter().filter_map(|j| j.lastmod).max();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
@@ -49,25 +46,4 @@ pub fn sitemap(
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-/// Text for XML: characters XML cannot carry dropped, markup characters escaped (the HTML
-/// escapes are XML's too).
-pub fn escape_xml(text: &str) -> String {
-    crate::markdown::escape_html(&strip_invalid_xml(text.to_string()))
-}
-
-/// Characters XML 1.0 allows; anything else (control characters) is dropped.
-pub fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// Removes characters XML cannot carry from a whole document (templates escape markup, but a
-/// control character pasted into a title would still make the feed invalid).
-pub fn strip_invalid_xml(text: String) -> String {
-    if text.chars().all(is_xml_char) {
-        text
-    } else {
-        text.chars().filter(|c| is_xml_char(*c)).collect()
-    }
 }

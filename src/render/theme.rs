@@ -8,18 +8,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tera::{ArgFromValue, Kwargs, State, Tera, TeraResult, Value};
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::error::{Error, Location, Result, Warning};
 use crate::lang;
-use crate::source::{is_ignored, read_text};
+use crate::site::LinkTable;
+use crate::source::{list_files, read_text};
 
 /// Theme templates are registered under this prefix so the site's own take precedence.
 const THEME_PREFIX: &str = "theme/";
 
 pub struct Theme {
-    pub tera: Tera,
+    tera: Tera,
+    /// A hash of every template and interface string: what every page depends on.
+    pub key: crate::key::Key,
     /// Interface strings, already completed from the default language.
     strings: Arc<Strings>,
     template_files: HashMap<String, PathBuf>,
@@ -28,11 +30,8 @@ pub struct Theme {
 /// lang -> key -> interface string.
 type Strings = HashMap<String, HashMap<String, String>>;
 
-/// Absolute URLs of pages by (lang, content key), for `url(path="@/…")`.
-pub type LinkTable = HashMap<(String, String), String>;
-
 impl Theme {
-    pub fn load(config: &Config, links: LinkTable) -> Result<(Theme, Vec<Warning>)> {
+    pub(crate) fn load(config: &Config, links: LinkTable) -> Result<(Theme, Vec<Warning>)> {
         let theme_dir = config.theme_dir();
         if !theme_dir.is_dir() {
             return Err(Error::Config {
@@ -69,7 +68,19 @@ impl Theme {
         }
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&template_files, &e))?;
+        let mut parts: Vec<&[u8]> = Vec::new();
+        for (name, text) in &sources {
+            parts.extend([name.as_bytes(), text.as_bytes()]);
+        }
+        let mut strings_text: Vec<String> = strings
+            .iter()
+            .flat_map(|(lang, map)| map.iter().map(move |(k, v)| format!("{lang}\t{k}\t{v}")))
+            .collect();
+        strings_text.sort();
+        let strings_text = strings_text.join("\n");
+        parts.push(strings_text.as_bytes());
         let theme = Theme {
+            key: crate::key::key_of(&parts),
             tera,
             strings,
             template_files,
@@ -78,7 +89,7 @@ impl Theme {
     }
 
     /// An interface string, for text gazette writes itself (titles of generated pages).
-    pub fn string(&self, lang: &str, key: &str) -> Option<&str> {
+    pub(crate) fn string(&self, lang: &str, key: &str) -> Option<&str> {
         self.strings
             .get(lang)
             .and_then(|strings| strings.get(key))
@@ -86,14 +97,19 @@ impl Theme {
     }
 
     /// Renders `template`, mapping Tera's error to the template file and line.
-    pub fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String> {
+    pub(crate) fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        page: &str,
+    ) -> Result<String> {
         self.tera
             .render(template, context)
             .map_err(|e| self.error(&e, template, page))
     }
 
     /// `render`, as bytes: pages go to files as they are, and need no UTF-8 check.
-    pub fn render_bytes(
+    pub(crate) fn render_bytes(
         &self,
         template: &str,
         context: &tera::Context,
@@ -113,40 +129,6 @@ impl Theme {
         }
         error
     }
-}
-
-/// Files under `dir`, as (name relative to `dir` with `/`, path), hidden and editors' temp
-/// files left out.
-pub fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    list_files_where(dir, is_ignored)
-}
-
-/// Like `list_files`, keeping dotfiles: static/ may hold `.well-known/` or `.nojekyll`.
-pub fn list_static_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    list_files_where(dir, crate::source::is_editor_temp)
-}
-
-fn list_files_where(dir: &Path, ignored: fn(&str) -> bool) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(move |e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()))
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            Some((rel, e.path().to_path_buf()))
-        })
-        .collect()
 }
 
 fn template_error(files: &HashMap<String, PathBuf>, error: &tera::Error) -> Error {
@@ -350,7 +332,7 @@ fn register_wrap(tera: &mut Tera) {
         |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let width = kwargs
                 .get::<usize>("width")?
-                .unwrap_or(crate::render::email::TEXT_WIDTH);
+                .unwrap_or(crate::markdown::TEXT_WIDTH);
             Ok(value
                 .split('\n')
                 .map(|line| crate::markdown::wrap(line, width, "", ""))

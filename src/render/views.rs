@@ -1,11 +1,10 @@
 //! Site data -> template views (plain serde data, converted to Tera values once per build):
 //! what a theme sees of a page, a list entry, a tag, an issue, a language.
 
-use std::sync::Arc;
-
 use serde::Serialize;
 use tera::Value;
 
+use super::html::absolute_fragments;
 use crate::config::Config;
 use crate::markdown::{Heading, Rendered};
 use crate::site::{Issue, Page, PageKind, Site, Tag};
@@ -66,16 +65,16 @@ fn kind_name(kind: &PageKind) -> &'static str {
     }
 }
 
-/// The view of page `id`; `full` adds its content and table of contents.
-pub fn page_view(
+/// The view of page `id`, whose rendered body is `body`; `full` adds its content and table
+/// of contents.
+pub(crate) fn page_view(
     config: &Config,
     site: &Site,
-    bodies: &[Arc<Rendered>],
     id: usize,
+    body: &Rendered,
     full: bool,
 ) -> Value {
     let page = &site.pages[id];
-    let body = &bodies[id];
     let view = PageView {
         kind: kind_name(&page.kind),
         title: &page.title,
@@ -105,12 +104,10 @@ pub fn page_view(
         word_count: body.words,
         reading_time: body.reading_minutes,
         // A summary is shown on other pages: its in-page links (footnotes) must lead here.
-        summary: body.summary.as_deref().map(|s| {
-            Value::safe_string(&super::feeds::absolute_fragments(
-                s,
-                &config.absolute(&page.path),
-            ))
-        }),
+        summary: body
+            .summary
+            .as_deref()
+            .map(|s| Value::safe_string(&absolute_fragments(s, &config.absolute(&page.path)))),
         content: full.then(|| Value::safe_string(&body.html)),
         toc: full.then_some(body.toc.as_slice()),
         translations: translations(config, site, id),
@@ -140,7 +137,7 @@ fn tag_refs(config: &Config, page: &Page) -> Vec<TagRef> {
 }
 
 /// `image` from the front matter, absolute: relative to the page (bundle files sit beside it).
-fn image_url(config: &Config, page: &Page) -> Option<String> {
+pub(crate) fn image_url(config: &Config, page: &Page) -> Option<String> {
     let image = page.front.image.as_deref()?;
     Some(crate::markdown::urls::absolutize(
         image,
@@ -149,7 +146,7 @@ fn image_url(config: &Config, page: &Page) -> Option<String> {
     ))
 }
 
-pub fn translations(config: &Config, site: &Site, id: usize) -> Vec<Link> {
+pub(crate) fn translations(config: &Config, site: &Site, id: usize) -> Vec<Link> {
     let mut links: Vec<Link> = site
         .translations_of(id)
         .map(|t| Link {
@@ -170,7 +167,7 @@ pub struct TagView<'a> {
     pub count: usize,
 }
 
-pub fn tag_view(config: &Config, tag: &Tag) -> Value {
+pub(crate) fn tag_view(config: &Config, tag: &Tag) -> Value {
     Value::from_serializable(&TagView {
         name: &tag.name,
         slug: &tag.slug,
@@ -189,54 +186,91 @@ pub struct IssueView {
     pub date: Option<String>,
     pub url: String,
     pub path: String,
+    /// The intro's HTML; None in the light view every page sees (`latest_issue`).
     pub content: Option<Value>,
+    /// Its articles: list entries, or links (`article_link`) in the light view.
     pub pages: Vec<Value>,
     pub image: Option<String>,
 }
 
-/// An issue: its intro (if written) and its articles' summaries (`pages`, in issue order).
-/// `fallback_title` is the theme's "Issue N" for issues without an intro.
-pub fn issue_view(
+/// An article as a link: what a page shows of an article it only names.
+#[derive(Serialize)]
+pub struct ArticleLink<'a> {
+    pub title: &'a str,
+    pub plain_title: &'a str,
+    pub description: Option<&'a str>,
+    pub date: Option<String>,
+    pub lang: &'a str,
+    pub url: String,
+}
+
+pub(crate) fn article_link(config: &Config, page: &Page) -> Value {
+    Value::from_serializable(&ArticleLink {
+        title: &page.title,
+        plain_title: &page.front.title,
+        description: page.description.as_deref(),
+        date: page.front.date.map(|d| d.to_rfc3339()),
+        lang: &page.lang,
+        url: config.absolute(&page.path),
+    })
+}
+
+/// An issue: its intro's HTML (`intro`, if written) and its articles (`pages`, in issue
+/// order). `fallback_title` is the theme's "Issue N" for issues without an intro.
+pub(crate) fn issue_view(
     config: &Config,
     site: &Site,
-    bodies: &[Arc<Rendered>],
     issue: &Issue,
+    intro: Option<Value>,
     pages: Vec<Value>,
     fallback_title: String,
 ) -> IssueView {
-    let intro = issue.intro.map(|i| &site.pages[i]);
+    let intro_page = issue.intro.map(|i| &site.pages[i]);
     let newest = issue
         .articles
         .iter()
         .filter_map(|&a| site.pages[a].front.date)
         .max();
-    let date = intro.and_then(|p| p.front.date).or(newest);
-    let first_description = issue
-        .articles
-        .first()
-        .and_then(|&a| site.pages[a].description.clone());
-    let first_plain = issue
-        .articles
-        .first()
-        .and_then(|&a| site.pages[a].front.description.clone());
+    let date = intro_page.and_then(|p| p.front.date).or(newest);
+    let first = issue.articles.first().map(|&a| &site.pages[a]);
     IssueView {
         number: issue.number,
-        title: intro.map_or_else(|| fallback_title.clone(), |p| p.title.clone()),
-        plain_title: intro.map_or(fallback_title, |p| p.front.title.clone()),
-        description: intro
+        title: intro_page.map_or_else(|| fallback_title.clone(), |p| p.title.clone()),
+        plain_title: intro_page.map_or(fallback_title, |p| p.front.title.clone()),
+        description: intro_page
             .and_then(|p| p.description.clone())
-            .or(first_description),
-        plain_description: intro
+            .or_else(|| first.and_then(|p| p.description.clone())),
+        plain_description: intro_page
             .and_then(|p| p.front.description.clone())
-            .or(first_plain),
+            .or_else(|| first.and_then(|p| p.front.description.clone())),
         date: date.map(|d| d.to_rfc3339()),
         url: config.absolute(&issue.path),
         path: issue.path.clone(),
-        content: issue.intro.map(|i| Value::safe_string(&bodies[i].html)),
+        content: intro,
         pages,
         image: issue
             .articles
             .iter()
             .find_map(|&a| image_url(config, &site.pages[a])),
     }
+}
+
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    base_url: &'a str,
+    default_language: &'a str,
+    languages: &'a [crate::config::Language],
+    paginate_by: usize,
+    extra: &'a toml::Table,
+}
+
+/// What every template sees of the configuration.
+pub(crate) fn config_value(config: &Config) -> Value {
+    Value::from_serializable(&ConfigView {
+        base_url: &config.base_url,
+        default_language: &config.default_language,
+        languages: &config.languages,
+        paginate_by: config.paginate_by,
+        extra: &config.extra,
+    })
 }

@@ -100,10 +100,10 @@ impl Served {
                 let Ok(line) = line else { return };
                 if let Some(name) = line.strip_prefix("event: ") {
                     event = name.to_string();
-                } else if let Some(data) = line.strip_prefix("data: ") {
-                    if tx.send(format!("{event}: {data}")).is_err() {
-                        return;
-                    }
+                } else if let Some(data) = line.strip_prefix("data: ")
+                    && tx.send(format!("{event}: {data}")).is_err()
+                {
+                    return;
                 }
             }
         });

@@ -3,16 +3,26 @@
 //! link to a page the site does not have, or to an `#anchor` its target does not define.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
 
-use crate::error::{Error, Location};
-use crate::render::{Content, file_for};
-use crate::{Built, Config, Diagnostics, analyse};
+use crate::error::{Diagnostics, Error, Location};
+use crate::render::{Content, OutputFile, file_for};
+use crate::{How, Prepared, load_config, plan, read_site};
 
-/// Checks the site; `drafts` checks draft pages too.
-pub fn check(config: Config, drafts: bool) -> Diagnostics {
-    let (built, mut diagnostics) = analyse(config, drafts);
-    if let Some(built) = &built {
-        diagnostics.errors.extend(broken_links(built));
+/// Checks the site at `root`; `drafts` checks draft pages too. Nothing is written.
+pub fn check(root: &Path, drafts: bool) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    let config = match load_config(root, None) {
+        Ok(config) => config,
+        Err(e) => {
+            diagnostics.error(e);
+            return diagnostics;
+        }
+    };
+    let site = read_site(&config, drafts, None, &mut diagnostics);
+    if let Some(prepared) = plan(config, site, How::default(), None, &mut diagnostics) {
+        check_prepared(&prepared, &mut diagnostics);
     }
     let mut errors: Vec<Error> = diagnostics
         .errors
@@ -24,6 +34,43 @@ pub fn check(config: Config, drafts: bool) -> Diagnostics {
     diagnostics
 }
 
+/// Renders every body and every file in memory: their errors, then the links that lead
+/// nowhere among what did render.
+fn check_prepared(prepared: &Prepared, diagnostics: &mut Diagnostics) {
+    prepared.bodies.render_all();
+    let bodies = prepared.bodies.diagnostics();
+    diagnostics.errors.extend(bodies.errors);
+    diagnostics.warnings.extend(bodies.warnings);
+    let files = Mutex::new(Vec::new());
+    let all: Vec<usize> = (0..prepared.inputs.plan.targets.len()).collect();
+    let rendered = crate::render::render_many(&prepared.inputs, &all, |file| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(file);
+        Ok(())
+    });
+    if let Err(e) = rendered {
+        diagnostics.error(e);
+    }
+    let files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    diagnostics.errors.extend(broken_links(prepared, &files));
+    let paths: Vec<&str> = prepared
+        .inputs
+        .plan
+        .targets
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    if let Err(e) = crate::output::check_paths(&paths) {
+        diagnostics.error(e);
+    }
+    diagnostics.warnings.sort();
+    diagnostics.warnings.dedup();
+}
+
 fn flatten_owned(error: Error) -> Vec<Error> {
     match error {
         Error::Many(errors) => errors.into_iter().flat_map(flatten_owned).collect(),
@@ -32,7 +79,7 @@ fn flatten_owned(error: Error) -> Vec<Error> {
 }
 
 /// Every `id="…"` in an HTML document.
-pub fn ids_in(html: &str) -> HashSet<&str> {
+pub(crate) fn ids_in(html: &str) -> HashSet<&str> {
     let mut ids = HashSet::new();
     let mut rest = html;
     while let Some(start) = rest.find(" id=\"") {
@@ -45,10 +92,10 @@ pub fn ids_in(html: &str) -> HashSet<&str> {
     ids
 }
 
-fn broken_links(built: &Built) -> Vec<Error> {
-    let files: HashSet<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
-    let ids: HashMap<&str, HashSet<&str>> = built
-        .files
+fn broken_links(prepared: &Prepared, rendered: &[OutputFile]) -> Vec<Error> {
+    let plan = &prepared.inputs.plan;
+    let files: HashSet<&str> = plan.targets.iter().map(|(p, _)| p.as_str()).collect();
+    let ids: HashMap<&str, HashSet<&str>> = rendered
         .iter()
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| match &f.content {
@@ -58,9 +105,10 @@ fn broken_links(built: &Built) -> Vec<Error> {
             Content::Copy(_) => None,
         })
         .collect();
-    let base = &built.config.base_url;
+    let base = &prepared.inputs.config.base_url;
     let mut errors = Vec::new();
-    for (page, body) in built.site.pages.iter().zip(&built.bodies) {
+    for (id, page) in prepared.inputs.site.pages.iter().enumerate() {
+        let body = crate::bodies::BodySource::body(&*prepared.bodies, id);
         let own = file_for(&page.path);
         for (offset, url) in &body.links {
             let (path, fragment) = match url.split_once('#') {

@@ -2,29 +2,23 @@
 //! `index.html`, so that `output/` can be read straight from disk (`file://`), without a
 //! server. Canonical, alternate and social-card URLs stay absolute: they must be.
 
-use crate::render::{Content, OutputFile};
+/// Whether the file at `path` gets relative links: HTML pages, but emails (mail clients need
+/// absolute URLs) and 404.html (shown for missing pages anywhere in the site).
+pub(crate) fn applies_to(path: &str) -> bool {
+    path.ends_with(".html") && !path.ends_with("email.html") && path != "404.html"
+}
 
-/// Rewrites the HTML pages of `files` (emails excepted: mail clients need absolute URLs).
-pub fn make_links_relative(files: &mut [OutputFile], base_url: &str) {
-    for file in files.iter_mut() {
-        // 404.html is shown for missing pages anywhere in the site: its links stay absolute.
-        if !file.path.ends_with(".html")
-            || file.path.ends_with("email.html")
-            || file.path == "404.html"
-        {
-            continue;
-        }
-        if let Content::Bytes(bytes) = &mut file.content {
-            if let Ok(html) = std::str::from_utf8(bytes) {
-                *bytes = relativize(html, &file.path, base_url).into_bytes();
-            }
-        }
+/// `relativize` on a page's bytes (pages are UTF-8; anything else is left as it is).
+pub(crate) fn relativize_bytes(html: Vec<u8>, page: &str, base_url: &str) -> Vec<u8> {
+    match std::str::from_utf8(&html) {
+        Ok(text) => relativize(text, page, base_url).into_bytes(),
+        Err(_) => html,
     }
 }
 
 /// Every quoted `"BASE/…` in `html` outside `<link rel="canonical|alternate">` and `<meta>`
 /// becomes a path relative to `page` (an output path such as `fr/articles/x/index.html`).
-pub fn relativize(html: &str, page: &str, base_url: &str) -> String {
+pub(crate) fn relativize(html: &str, page: &str, base_url: &str) -> String {
     let needle = format!("\"{base_url}/");
     let depth = page.matches('/').count();
     let up = "../".repeat(depth);

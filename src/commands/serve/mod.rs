@@ -13,8 +13,12 @@ use std::time::{Duration, Instant};
 
 use tiny_http::{Header, Method, Request, Response};
 
-use crate::render::Content;
-use crate::{BuildOptions, Error, Prepared, load_config, prepare};
+use crate::error::{Diagnostics, Error, Warning};
+use crate::render::{Content, Target};
+use crate::{Caches, How, Prepared, load_config, plan, read_site};
+
+mod patch;
+mod watch;
 
 /// Where the reload stream is served.
 pub const EVENTS_PATH: &str = "/__gazette/events";
@@ -41,7 +45,8 @@ impl Generation {
         if let Some(bytes) = self.rendered.lock().ok()?.get(key) {
             return Some(Ok(bytes.clone()));
         }
-        let bytes = match self.prepared.render(key)? {
+        let &index = self.prepared.inputs.plan.index.get(key)?;
+        let bytes = match crate::render::render_one(&self.prepared.inputs, index) {
             Ok(Content::Bytes(bytes)) => Arc::new(bytes),
             Ok(Content::Copy(path)) => match std::fs::read(&path) {
                 Ok(bytes) => Arc::new(bytes),
@@ -56,7 +61,7 @@ impl Generation {
     }
 
     fn has(&self, key: &str) -> bool {
-        self.prepared.plan.index.contains_key(key)
+        self.prepared.inputs.plan.index.contains_key(key)
     }
 }
 
@@ -71,7 +76,7 @@ struct State {
     /// The last build's error, while it is not fixed.
     error: RwLock<Option<String>>,
     clients: Mutex<Vec<Sender<String>>>,
-    caches: crate::Caches,
+    caches: Caches,
 }
 
 /// A running server: its address, and the loop that rebuilds on changes.
@@ -106,7 +111,7 @@ impl Server {
             generation: RwLock::new(None),
             error: RwLock::new(None),
             clients: Mutex::new(Vec::new()),
-            caches: crate::Caches::default(),
+            caches: Caches::default(),
         });
         state.rebuild(&[]);
         Ok(Server {
@@ -134,9 +139,8 @@ impl Server {
 
     /// Rebuilds after every burst of changes, forever (or until the watcher stops).
     pub fn watch(&self) -> Result<(), Error> {
-        let mut watcher =
-            crate::watch::Watcher::start(&self.state.options.root, self.state.options.poll)
-                .map_err(Error::Serve)?;
+        let mut watcher = watch::Watcher::start(&self.state.options.root, self.state.options.poll)
+            .map_err(Error::Serve)?;
         while let Some(changed) = watcher.next_batch(Duration::from_millis(30)) {
             if !changed.is_empty() {
                 self.state.rebuild(&changed);
@@ -205,39 +209,49 @@ impl State {
 
     /// The last build with the edited pages updated, when the edit moves no page and the
     /// last build succeeded (after a failure, sources may differ from it in other ways).
-    fn patch(&self, changed: &[PathBuf]) -> Option<Result<(Prepared, Vec<crate::Warning>), Error>> {
+    fn patch(&self, changed: &[PathBuf]) -> Option<Result<(Prepared, Vec<Warning>), Error>> {
         if changed.is_empty() || self.error().is_some() {
             return None;
         }
         let current = self.current()?;
         let (prepared, diagnostics) =
-            crate::patch::patch_bodies(&current.prepared, &self.root, changed, &self.caches)?;
-        Some(diagnostics.into_result(prepared))
+            patch::patch_bodies(&current.prepared, &self.root, changed, &self.caches)?;
+        Some(into_result(prepared, diagnostics))
     }
 
-    /// The whole pipeline, from reading the sources.
-    fn prepare_all(&self, changed: &[PathBuf]) -> Result<(Prepared, Vec<crate::Warning>), Error> {
-        let options = BuildOptions {
-            root: self.options.root.clone(),
-            base_url: Some(self.base_url.clone()),
-            ..Default::default()
-        };
-        load_config(&options).and_then(|config| {
-            let (prepared, diagnostics) = prepare(config, self.options.drafts, Some(&self.caches));
-            let (prepared, warnings) = diagnostics.into_result(prepared)?;
-            let probed = Instant::now();
-            // Template mistakes come with template (or config) edits: probe after those.
-            if touches_templates(&self.root, changed) {
-                prepared.probe_templates()?;
-            }
-            if std::env::var_os("GAZETTE_TIMINGS").is_some() {
-                eprintln!(
-                    "timing: probe          {:>7.1} ms",
-                    probed.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-            Ok((prepared, warnings))
-        })
+    /// The whole pipeline, from reading the sources; every body rendered (their mistakes are
+    /// reported now), files rendered on demand.
+    fn prepare_all(&self, changed: &[PathBuf]) -> Result<(Prepared, Vec<Warning>), Error> {
+        let config = load_config(&self.options.root, Some(&self.base_url))?;
+        let mut diagnostics = Diagnostics::default();
+        let site = read_site(
+            &config,
+            self.options.drafts,
+            Some(&self.caches),
+            &mut diagnostics,
+        );
+        let cache = Some(self.caches.bodies.clone());
+        let prepared = plan(config, site, How::default(), cache, &mut diagnostics);
+        if let Some(prepared) = &prepared {
+            prepared.bodies.render_all();
+            self.caches.bodies.keep_only(&prepared.bodies.keys());
+            let bodies = prepared.bodies.diagnostics();
+            diagnostics.errors.extend(bodies.errors);
+            diagnostics.warnings.extend(bodies.warnings);
+        }
+        let (prepared, warnings) = into_result(prepared, diagnostics)?;
+        let probed = Instant::now();
+        // Template mistakes come with template (or config) edits: probe after those.
+        if touches_templates(&self.root, changed) {
+            probe_templates(&prepared)?;
+        }
+        if std::env::var_os("GAZETTE_TIMINGS").is_some() {
+            eprintln!(
+                "timing: probe          {:>7.1} ms",
+                probed.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        Ok((prepared, warnings))
     }
 
     fn broadcast(&self, event: &str, data: &str) {
@@ -257,6 +271,39 @@ impl State {
     }
 }
 
+/// What a run of the pipeline gave: the site and its warnings, or every error found.
+fn into_result(
+    prepared: Option<Prepared>,
+    mut diagnostics: Diagnostics,
+) -> Result<(Prepared, Vec<Warning>), Error> {
+    diagnostics.stop_on_errors()?;
+    let warnings = diagnostics.sorted_warnings();
+    // A stage that stops the pipeline always says why.
+    prepared
+        .map(|p| (p, warnings))
+        .ok_or(Error::Many(Vec::new()))
+}
+
+/// Renders one file of each kind (each page template, each feed, an email) and drops them:
+/// `serve` renders on demand, and this finds template errors at rebuild time.
+fn probe_templates(prepared: &Prepared) -> Result<(), Error> {
+    let plan = &prepared.inputs.plan;
+    let mut seen = std::collections::HashSet::new();
+    let mut probes = Vec::new();
+    for (index, (_, target)) in plan.targets.iter().enumerate() {
+        let kind = match target {
+            Target::Page(job) => plan.jobs[*job].template.clone(),
+            Target::Feed { kind, .. } => format!("{kind:?}"),
+            Target::Email { text, .. } => format!("email {text}"),
+            Target::Sitemap | Target::Robots | Target::Copy(_) => continue,
+        };
+        if seen.insert(kind) {
+            probes.push(index);
+        }
+    }
+    crate::render::render_many(&prepared.inputs, &probes, |_| Ok(()))
+}
+
 /// Whether a rebuild follows a change to templates, interface strings or the config (or is
 /// the first build).
 fn touches_templates(root: &std::path::Path, changed: &[PathBuf]) -> bool {
@@ -271,7 +318,7 @@ fn touches_templates(root: &std::path::Path, changed: &[PathBuf]) -> bool {
 
 /// The build file a request path names, or None: `..`, `.`, backslashes and NUL are refused
 /// after decoding, and the result is only ever looked up among the build's own files.
-pub fn resolve_path(url: &str) -> Option<String> {
+pub(crate) fn resolve_path(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next()?;
     if !path.starts_with('/') {
         return None;
@@ -331,7 +378,7 @@ fn percent_encode(path: &str) -> String {
 
 /// `Host: localhost:1111`, `127.0.0.1:1111`, `[::1]:1111`, or the bound address: a page on
 /// another domain that resolves to this machine (DNS rebinding) is refused.
-pub fn host_allowed(host: &str, bind: IpAddr, port: u16) -> bool {
+pub(crate) fn host_allowed(host: &str, bind: IpAddr, port: u16) -> bool {
     let (name, host_port) = match host.rsplit_once(':') {
         Some((name, p))
             if !name.ends_with(':') && (name.starts_with('[') || !name.contains(':')) =>

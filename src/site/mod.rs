@@ -2,8 +2,7 @@
 //! and builds each language's edition (articles, sections, tags, issues). Duplicate URLs
 //! and bad pairings are errors here, naming both files.
 
-use std::collections::{BTreeMap, HashMap};
-use std::ops::Deref;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -11,7 +10,12 @@ use crate::config::Config;
 use crate::error::{Error, Location, Result, Warning};
 use crate::frontmatter::{Document, FrontMatter};
 use crate::source::{Asset, SourceFile, SourceKind};
-use crate::typography;
+
+mod edition;
+mod links;
+
+use edition::edition;
+pub(crate) use links::{LinkTable, link_table, resolve_link};
 
 /// What a page is, and so where it goes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -250,11 +254,11 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
             format!("/{lang}/issues/{number}/"),
         ),
     };
-    let title = shown_text(config, &lang, &front.title);
+    let title = config.typeset(&lang, &front.title);
     let description = front
         .description
         .as_deref()
-        .map(|d| shown_text(config, &lang, d));
+        .map(|d| config.typeset(&lang, d));
     let group = match &front.translation_key {
         Some(k) => format!("key:{k}"),
         None => format!("path:{}", file.key),
@@ -274,15 +278,6 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
         group,
         bundle: file.bundle,
     })
-}
-
-/// A title or description as pages show it: French typography on French pages.
-pub fn shown_text(config: &Config, lang: &str, text: &str) -> String {
-    if config.french_typography && lang == "fr" {
-        typography::french(text)
-    } else {
-        text.to_string()
-    }
 }
 
 /// The editions of a site whose pages kept their places but may show other titles (`serve`,
@@ -326,17 +321,17 @@ fn without_duplicate_urls(pages: Vec<Page>, errors: &mut Vec<Error>) -> Vec<Page
             });
             continue;
         }
-        if page.kind == PageKind::Standalone {
-            if let Some(section) = sections.get(&url) {
-                errors.push(Error::DuplicateUrl {
+        if page.kind == PageKind::Standalone
+            && let Some(section) = sections.get(&url)
+        {
+            errors.push(Error::DuplicateUrl {
                     location: Location::file(&page.source),
                     message: format!(
                         "{} is also the URL of the section content/{section}/: give this page another slug",
                         page.path
                     ),
                 });
-                continue;
-            }
+            continue;
         }
         seen.insert(url, kept.len());
         kept.push(page);
@@ -399,151 +394,4 @@ fn missing_translations(
         }
     }
     warnings
-}
-
-fn newest_first<P: Deref<Target = Page>>(pages: &[P], ids: &mut [usize]) {
-    ids.sort_by(|&a, &b| {
-        let (pa, pb) = (&pages[a], &pages[b]);
-        pb.front
-            .date
-            .cmp(&pa.front.date)
-            .then_with(|| pa.title.cmp(&pb.title))
-    });
-}
-
-fn edition<P: Deref<Target = Page>>(lang: &str, pages: &[P], errors: &mut Vec<Error>) -> Edition {
-    let in_lang: Vec<usize> = (0..pages.len())
-        .filter(|&i| pages[i].lang == lang)
-        .collect();
-    let mut articles: Vec<usize> = in_lang
-        .iter()
-        .copied()
-        .filter(|&i| pages[i].is_article())
-        .collect();
-    newest_first(pages, &mut articles);
-    // Index pages (home, sections, issue intros) by kind, so looking one up is not a scan.
-    let index_pages: HashMap<&PageKind, usize> = in_lang
-        .iter()
-        .copied()
-        .filter(|&i| {
-            !matches!(
-                pages[i].kind,
-                PageKind::Article { .. } | PageKind::Standalone
-            )
-        })
-        .map(|i| (&pages[i].kind, i))
-        .collect();
-    let find = |kind: &PageKind| index_pages.get(kind).copied();
-    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    let mut tag_slugs: HashMap<&str, String> = HashMap::new();
-    let mut issues: BTreeMap<u32, Issue> = BTreeMap::new();
-    for &i in &articles {
-        let page = &pages[i];
-        if let PageKind::Article { section } = &page.kind {
-            sections
-                .entry(section.clone())
-                .or_insert_with(|| Section {
-                    name: section.clone(),
-                    path: section_path(lang, section),
-                    index: find(&PageKind::SectionIndex {
-                        section: section.clone(),
-                    }),
-                    articles: Vec::new(),
-                })
-                .articles
-                .push(i);
-        }
-        for name in &page.front.tags {
-            // Thousands of articles share a few dozen tags: slugify each name once.
-            let slug = tag_slugs
-                .entry(name.as_str())
-                .or_insert_with(|| slug::slugify(name))
-                .clone();
-            if slug.is_empty() {
-                errors.push(Error::FrontMatter {
-                    location: Location::file(&page.source),
-                    message: format!(
-                        "the tag \"{name}\" has no letters or digits to make a URL from"
-                    ),
-                });
-                continue;
-            }
-            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
-                name: name.clone(),
-                path: format!("/{lang}/tags/{slug}/"),
-                slug,
-                articles: Vec::new(),
-            });
-            if tag.articles.last() != Some(&i) {
-                tag.articles.push(i);
-            }
-        }
-        if let Some(number) = page.front.issue {
-            issue_entry(&mut issues, lang, number, &find)
-                .articles
-                .push(i);
-        }
-    }
-    for &i in &in_lang {
-        match &pages[i].kind {
-            PageKind::IssueIntro { number } => {
-                issue_entry(&mut issues, lang, *number, &find);
-            }
-            PageKind::SectionIndex { section } => {
-                sections.entry(section.clone()).or_insert_with(|| Section {
-                    name: section.clone(),
-                    path: section_path(lang, section),
-                    index: Some(i),
-                    articles: Vec::new(),
-                });
-            }
-            _ => {}
-        }
-    }
-    for issue in issues.values_mut() {
-        issue.articles.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
-            let weight = |p: &Page| p.front.weight.unwrap_or(i64::MAX);
-            weight(pa)
-                .cmp(&weight(pb))
-                .then_with(|| pb.front.date.cmp(&pa.front.date))
-        });
-    }
-    let mut standalone: Vec<usize> = in_lang
-        .iter()
-        .copied()
-        .filter(|&i| pages[i].kind == PageKind::Standalone)
-        .collect();
-    standalone.sort_by_key(|&i| {
-        (
-            pages[i].front.weight.unwrap_or(i64::MAX),
-            pages[i].title.clone(),
-        )
-    });
-    let mut tags: Vec<Tag> = tags.into_values().collect();
-    tags.sort_by_key(|t| t.name.to_lowercase());
-    Edition {
-        lang: lang.to_string(),
-        home: find(&PageKind::Home),
-        articles,
-        standalone,
-        sections: sections.into_values().collect(),
-        tags,
-        issues: issues.into_values().rev().collect(),
-    }
-}
-
-fn issue_entry<'a>(
-    issues: &'a mut BTreeMap<u32, Issue>,
-    lang: &str,
-    number: u32,
-    find: &impl Fn(&PageKind) -> Option<usize>,
-) -> &'a mut Issue {
-    issues.entry(number).or_insert_with(|| Issue {
-        number,
-        path: format!("/{lang}/issues/{number}/"),
-        intro: find(&PageKind::IssueIntro { number }),
-        articles: Vec::new(),
-    })
 }

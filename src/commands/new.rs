@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
 
-/// Writes the stubs and returns their paths (relative to the site root).
+/// Writes the stubs in the site at `root` and returns their paths (relative to the root).
 pub fn new_article(
-    config: &Config,
+    root: &Path,
     target: &str,
     title: Option<&str>,
     today: chrono::NaiveDate,
 ) -> Result<Vec<PathBuf>> {
+    let config = &Config::load(root)?;
     let (section, name) = split_target(target)?;
     let slug = slug::slugify(name);
     if slug.is_empty() {

@@ -1,14 +1,15 @@
 //! Property tests (proptest) over the parts that take arbitrary input: the front-matter
 //! splitter, slugs, the French typography pass and the dev server's URL resolver.
-//! Quick by default; `PROPTEST_CASES=200000 cargo test --release --test properties` for a
+//! Quick by default; `PROPTEST_CASES=200000 cargo test --release --lib properties` for a
 //! long run.
 
 use std::path::Path;
 
-use gazette::frontmatter::{check_slug, parse, split};
-use gazette::serve::resolve_path;
-use gazette::typography::french;
 use proptest::prelude::*;
+
+use crate::commands::serve::resolve_path;
+use crate::frontmatter::{check_slug, parse, split};
+use crate::typography::french;
 
 fn is_single_safe_segment(s: &str) -> bool {
     !s.is_empty() && !s.contains(['/', '\\', '\0']) && s != "." && s != ".." && !s.starts_with('.')
@@ -52,7 +53,7 @@ proptest! {
     #[test]
     fn typography_never_touches_code(code in "[a-z:;!?'«»][a-z :;!?'«»]{0,29}", prose in "[a-z:;!?][a-z :;!?]{0,29}") {
         let resolve = |_: &str| Err::<String, String>("no links".into());
-        let options = gazette::markdown::RenderOptions {
+        let options = crate::markdown::RenderOptions {
             french: true,
             highlight: false,
             id_prefix: "p-",
@@ -64,7 +65,7 @@ proptest! {
         };
         let code = code.trim();
         let body = format!("{prose} `{code}` {prose}\n\n```\n{code}\n```\n");
-        let rendered = gazette::markdown::render(&body, &options);
+        let rendered = crate::markdown::render(&body, &options);
         let escaped = code.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;");
         let inline = format!("<code>{escaped}</code>");
         let inline_html = format!("<code>{}</code>", code.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"));
