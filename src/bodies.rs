@@ -23,6 +23,10 @@ use crate::site::{Page, Site, resolve_link};
 /// rendering anything: see `render::keys`).
 pub(crate) trait BodySource: Send + Sync {
     fn body(&self, id: usize) -> Arc<Rendered>;
+    /// What page `id`'s body is made from.
+    fn key(&self, id: usize) -> Key;
+    /// How many pages have a body.
+    fn len(&self) -> usize;
 }
 
 /// A body with what rendering it found wrong.
@@ -105,7 +109,7 @@ impl Bodies {
     }
 
     /// The key of page `id`'s body.
-    pub(crate) fn key(&self, id: usize) -> Key {
+    fn body_key(&self, id: usize) -> Key {
         *self.slots[id].key.get_or_init(|| {
             let page = &self.site.pages[id];
             self.with_markdown(id, |markdown| self.compute_key(page, markdown, id))
@@ -153,7 +157,7 @@ impl Bodies {
 
     fn get(&self, id: usize) -> &Body {
         self.slots[id].body.get_or_init(|| {
-            let key = self.key(id);
+            let key = self.body_key(id);
             let markdown = self.slots[id]
                 .markdown
                 .lock()
@@ -252,7 +256,7 @@ impl Bodies {
         let known = |id: usize| {
             previous
                 .get(&pages[id].source)
-                .filter(|(key, _)| *key == self.key(id))
+                .filter(|(key, _)| *key == self.body_key(id))
         };
         let missing: Vec<usize> = (0..self.slots.len())
             .filter(|&id| !self.is_rendered(id) && known(id).is_none())
@@ -271,24 +275,28 @@ impl Bodies {
                 None => known(id).map(|(_, w)| w.clone()).unwrap_or_default(),
             };
             diagnostics.warnings.extend(warnings.iter().cloned());
-            stored.insert(page.source.clone(), (self.key(id), warnings));
+            stored.insert(page.source.clone(), (self.body_key(id), warnings));
         }
         (diagnostics, stored)
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.slots.len()
-    }
-
     /// Every body's key.
     pub(crate) fn keys(&self) -> HashSet<Key> {
-        (0..self.slots.len()).map(|id| self.key(id)).collect()
+        (0..self.slots.len()).map(|id| self.body_key(id)).collect()
     }
 }
 
 impl BodySource for Bodies {
     fn body(&self, id: usize) -> Arc<Rendered> {
         self.get(id).rendered.clone()
+    }
+
+    fn key(&self, id: usize) -> Key {
+        self.body_key(id)
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
     }
 }
 
@@ -313,15 +321,20 @@ fn clone_error(error: &Error) -> Error {
 /// The stand-in bodies that keys are computed from: each page's body is its key, in every
 /// field a template can read.
 pub(crate) struct BodyKeys {
+    keys: Vec<Key>,
     stubs: Vec<Arc<Rendered>>,
 }
 
 impl BodyKeys {
-    pub(crate) fn new(bodies: &Bodies) -> BodyKeys {
-        let stubs = (0..bodies.len())
+    pub(crate) fn new(bodies: &dyn BodySource) -> BodyKeys {
+        let keys: Vec<Key> = (0..bodies.len())
             .into_par_iter()
-            .map(|id| {
-                let key = to_hex(bodies.key(id));
+            .map(|id| bodies.key(id))
+            .collect();
+        let stubs = keys
+            .iter()
+            .map(|&key| {
+                let key = to_hex(key);
                 Arc::new(Rendered {
                     summary: Some(key.clone()),
                     text: Some(key.clone()),
@@ -330,13 +343,21 @@ impl BodyKeys {
                 })
             })
             .collect();
-        BodyKeys { stubs }
+        BodyKeys { keys, stubs }
     }
 }
 
 impl BodySource for BodyKeys {
     fn body(&self, id: usize) -> Arc<Rendered> {
         self.stubs[id].clone()
+    }
+
+    fn key(&self, id: usize) -> Key {
+        self.keys[id]
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
     }
 }
 

@@ -58,7 +58,7 @@ fn yes() -> bool {
 
 /// One language the site is written in.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Language {
+pub(crate) struct Language {
     pub code: String,
     pub title: String,
     pub description: String,
@@ -68,7 +68,7 @@ pub struct Language {
 
 /// The site's configuration, validated.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// The site's root folder (where `config.toml` is).
     pub root: PathBuf,
     /// Absolute, without a trailing slash: `https://gazette.example` or `https://x.io/news`.
@@ -90,7 +90,7 @@ pub struct Config {
 
 impl Config {
     /// Reads `root/config.toml`.
-    pub fn load(root: &Path) -> Result<Config> {
+    pub(crate) fn load(root: &Path) -> Result<Config> {
         let path = PathBuf::from("config.toml");
         let text = std::fs::read_to_string(root.join(&path)).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::Config {
@@ -107,7 +107,7 @@ impl Config {
     }
 
     /// Parses the text of a config file; `path` is only used in messages.
-    pub fn parse(text: &str, root: &Path, path: &Path) -> Result<Config> {
+    pub(crate) fn parse(text: &str, root: &Path, path: &Path) -> Result<Config> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: RawConfig = toml::from_str(text).map_err(|e| Error::Config {
             location: toml_error_location(path, text, &e, 1),
@@ -116,34 +116,34 @@ impl Config {
         resolve(raw, root, path, text)
     }
 
-    pub fn language(&self, code: &str) -> Option<&Language> {
+    pub(crate) fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
     }
 
-    pub fn language_codes(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn language_codes(&self) -> impl Iterator<Item = &str> {
         self.languages.iter().map(|l| l.code.as_str())
     }
 
-    pub fn content_dir(&self) -> PathBuf {
+    pub(crate) fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
 
-    pub fn theme_dir(&self) -> PathBuf {
+    pub(crate) fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }
 
     /// The absolute URL of a site path that starts with `/`.
-    pub fn absolute(&self, path: &str) -> String {
+    pub(crate) fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
 
     /// Whether text in `lang` gets French typography.
-    pub fn french(&self, lang: &str) -> bool {
+    pub(crate) fn french(&self, lang: &str) -> bool {
         self.french_typography && lang == "fr"
     }
 
     /// `text` as pages in `lang` show it: French typography on French pages.
-    pub fn typeset(&self, lang: &str, text: &str) -> String {
+    pub(crate) fn typeset(&self, lang: &str, text: &str) -> String {
         if self.french(lang) {
             crate::typography::french(text)
         } else {
@@ -152,7 +152,7 @@ impl Config {
     }
 
     /// `base_url` replaced for one build (`--base-url`, `serve`'s own address).
-    pub fn with_base_url(mut self, base_url: &str) -> Result<Config> {
+    pub(crate) fn with_base_url(mut self, base_url: &str) -> Result<Config> {
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(Error::Config {
                 location: Location::file("--base-url"),

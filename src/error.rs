@@ -30,7 +30,7 @@ impl Location {
     }
 
     /// The location of byte `offset` in `text`, which starts at line `first_line` of the file.
-    pub fn from_offset(
+    pub(crate) fn from_offset(
         path: impl Into<PathBuf>,
         text: &str,
         offset: usize,
@@ -107,7 +107,7 @@ fn join_errors(errors: &[Error]) -> String {
 }
 
 impl Error {
-    pub fn io(path: &Path, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),
             source,
@@ -130,7 +130,7 @@ impl Error {
     }
 
     /// Folds several errors into one, sorted by file then line, so a build reports all at once.
-    pub fn from_many(mut errors: Vec<Error>) -> Option<Error> {
+    pub(crate) fn from_many(mut errors: Vec<Error>) -> Option<Error> {
         match errors.len() {
             0 => None,
             1 => errors.pop(),
@@ -163,24 +163,20 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn error(&mut self, error: Error) {
+    pub(crate) fn error(&mut self, error: Error) {
         match error {
             Error::Many(errors) => self.errors.extend(errors),
             single => self.errors.push(single),
         }
     }
 
-    pub fn warn(&mut self, warning: Warning) {
-        self.warnings.push(warning);
-    }
-
     /// Records `result`'s error, if any, and gives its value.
-    pub fn take<T>(&mut self, result: Result<T>) -> Option<T> {
+    pub(crate) fn take<T>(&mut self, result: Result<T>) -> Option<T> {
         result.map_err(|e| self.error(e)).ok()
     }
 
     /// Every error found so far, as one, if there is any: the pipeline stops there.
-    pub fn stop_on_errors(&mut self) -> Result<()> {
+    pub(crate) fn stop_on_errors(&mut self) -> Result<()> {
         match Error::from_many(std::mem::take(&mut self.errors)) {
             Some(error) => Err(error),
             None => Ok(()),
@@ -188,7 +184,7 @@ impl Diagnostics {
     }
 
     /// The warnings, sorted by file and line, each once.
-    pub fn sorted_warnings(&self) -> Vec<Warning> {
+    pub(crate) fn sorted_warnings(&self) -> Vec<Warning> {
         let mut warnings = self.warnings.clone();
         warnings.sort();
         warnings.dedup();
@@ -210,7 +206,10 @@ impl fmt::Display for Warning {
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))

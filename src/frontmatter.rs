@@ -39,7 +39,7 @@ struct RawFront {
 
 /// The front matter, validated. Dates without a time are midnight UTC.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     pub title: String,
     pub date: Option<DateTime<FixedOffset>>,
     pub description: Option<String>,
@@ -57,7 +57,7 @@ pub struct FrontMatter {
 }
 
 #[derive(Debug, Clone)]
-pub struct Document {
+pub(crate) struct Document {
     pub front: Arc<FrontMatter>,
     /// Shared, not copied, between rebuilds of `serve`.
     pub body: Arc<str>,
@@ -67,7 +67,7 @@ pub struct Document {
 
 /// Parses every file's front matter, in parallel: each file with its document, or the
 /// error that names the file and line. `cache` (`serve`) keeps documents between rebuilds.
-pub fn parse_all(
+pub(crate) fn parse_all(
     files: Vec<SourceFile>,
     cache: Option<&Cache>,
 ) -> Vec<Result<(SourceFile, Document)>> {
@@ -87,7 +87,7 @@ pub fn parse_all(
 
 /// Parsed front matter by file, reused while the file's text is the same (shared) text.
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     documents: Mutex<HashMap<OsString, (Arc<str>, Document)>>,
 }
 
@@ -116,7 +116,7 @@ impl Cache {
 
 /// Splits and parses `text` (already BOM- and CRLF-free); `path` is for messages.
 /// `needs_date` is true for articles.
-pub fn parse(text: &str, path: &Path, needs_date: bool) -> Result<Document> {
+pub(crate) fn parse(text: &str, path: &Path, needs_date: bool) -> Result<Document> {
     let (front_text, body, body_line) = split(text, path)?;
     let raw: RawFront = toml::from_str(front_text).map_err(|e| Error::FrontMatter {
         location: toml_error_location(path, front_text, &e, 2),
@@ -131,7 +131,7 @@ pub fn parse(text: &str, path: &Path, needs_date: bool) -> Result<Document> {
 }
 
 /// Returns (front matter text, body, body's first line).
-pub fn split<'a>(text: &'a str, path: &Path) -> Result<(&'a str, &'a str, usize)> {
+pub(crate) fn split<'a>(text: &'a str, path: &Path) -> Result<(&'a str, &'a str, usize)> {
     let err = |line: usize, message: &str| Error::FrontMatter {
         location: Location::at(path, line, 1),
         message: message.to_string(),
@@ -269,7 +269,7 @@ fn is_safe_template_name(name: &str) -> bool {
 }
 
 /// A slug is one URL path segment: lowercase letters, digits, `-`, `_` and `.`.
-pub fn check_slug(slug: &str) -> std::result::Result<String, String> {
+pub(crate) fn check_slug(slug: &str) -> std::result::Result<String, String> {
     let valid = !slug.is_empty()
         && !slug.starts_with('.')
         && slug.bytes().all(|b| {
@@ -316,7 +316,7 @@ fn parse_date(
 }
 
 /// Accepts the forms TOML allows: a date, a local date-time, or an offset date-time.
-pub fn parse_date_text(text: &str) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn parse_date_text(text: &str) -> Option<DateTime<FixedOffset>> {
     let utc = FixedOffset::east_opt(0)?;
     if let Ok(d) = DateTime::parse_from_rfc3339(text) {
         return Some(d);

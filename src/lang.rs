@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 /// Splits a Markdown file name (`x.fr.md`, `x.md`) into its stem and language suffix.
 /// Returns `None` for a file that is not Markdown.
-pub fn split_suffix(file_name: &str) -> Option<(&str, Option<&str>)> {
+pub(crate) fn split_suffix(file_name: &str) -> Option<(&str, Option<&str>)> {
     let stem = file_name.strip_suffix(".md")?;
     match stem.rsplit_once('.') {
         Some((name, suffix)) if looks_like_language(suffix) && !name.is_empty() => {
@@ -29,7 +29,7 @@ fn looks_like_language(s: &str) -> bool {
 }
 
 /// The POSIX-style locale (`fr_FR`) used for `og:locale` and dates when the config gives none.
-pub fn default_locale(code: &str) -> String {
+pub(crate) fn default_locale(code: &str) -> String {
     match code {
         "fr" => "fr_FR".into(),
         "en" => "en_US".into(),
@@ -50,7 +50,7 @@ pub fn default_locale(code: &str) -> String {
 }
 
 /// A date written in full in the given locale.
-pub fn long_date(date: NaiveDate, locale: &str) -> String {
+pub(crate) fn long_date(date: NaiveDate, locale: &str) -> String {
     let chrono_locale = chrono::Locale::try_from(locale).unwrap_or(chrono::Locale::en_US);
     if locale.starts_with("fr") {
         // French writes the first of the month as an ordinal: « 1er décembre ».
@@ -70,7 +70,7 @@ pub fn long_date(date: NaiveDate, locale: &str) -> String {
 }
 
 /// A short date for dense lists: "27 nov. 2026" / "Nov 27, 2026".
-pub fn short_date(date: NaiveDate, locale: &str) -> String {
+pub(crate) fn short_date(date: NaiveDate, locale: &str) -> String {
     let chrono_locale = chrono::Locale::try_from(locale).unwrap_or(chrono::Locale::en_US);
     if locale.starts_with("en") {
         date.format_localized("%b %-d, %Y", chrono_locale)

@@ -38,7 +38,7 @@ mod test_support;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use bodies::{Bodies, BodyCache, BodyKeys};
+use bodies::{Bodies, BodyCache};
 use config::Config;
 pub use error::{Diagnostics, Error, Location, Result, Warning};
 use key::Key;
@@ -82,8 +82,11 @@ pub struct BuildReport {
 /// output folder, and deletes those the site no longer has. Reports every error found; a
 /// failed build leaves the output exactly as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    // config.toml, with the command line's overrides.
     let config = load_config(&options.root, options.base_url.as_deref())?;
+    // The output folder: checked, locked, and recovered from any killed build.
     let output = output::Output::open(&config.root, &options.output_dir(), options.force)?;
+    // content/ read, front matter parsed, pages placed, templates loaded, files planned.
     let mut diagnostics = Diagnostics::default();
     let site = read_site(&config, options.drafts, None, &mut diagnostics);
     let how = How {
@@ -92,52 +95,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     let prepared = plan(config, site, how, None, &mut diagnostics);
     diagnostics.stop_on_errors()?;
-    let Some(Prepared { inputs, bodies }) = prepared else {
-        return Err(Error::Many(Vec::new()));
-    };
-    let paths: Vec<&str> = inputs
-        .plan
-        .targets
-        .iter()
-        .map(|(p, _)| p.as_str())
-        .collect();
-    output::check_paths(&paths)?;
-    let t = std::time::Instant::now();
-    let keys = render::keys(
-        &inputs.with_bodies(Arc::new(BodyKeys::new(&bodies))),
-        global_key(&inputs, options),
-    );
-    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
-        eprintln!("keys {:?}", t.elapsed());
-    }
-    let t = std::time::Instant::now();
-    let stale = if options.force {
-        (0..paths.len()).collect()
-    } else {
-        output.stale(&paths, &keys)
+    let Prepared { inputs, bodies } = prepared.ok_or(Error::Many(Vec::new()))?;
+    // What each file is made from; the files whose inputs changed are rendered and staged,
+    // their Markdown bodies rendered as they are needed.
+    let files = render::Files::of(&inputs, global_key(&inputs, options));
+    output::check_paths(&files.paths)?;
+    let stale = match options.force {
+        true => (0..files.paths.len()).collect(),
+        false => output.stale(&files.paths, &files.keys),
     };
     render::render_many(&inputs, &stale, |file| {
-        output.stage(&file, keys[inputs.plan.index[&file.path]])
+        output.stage(&file, files.key(&file.path))
     })?;
-    if std::env::var_os("GAZETTE_TIMINGS").is_some() {
-        eprintln!("stale+render {:?}", t.elapsed());
-    }
-    let previous = output::stored_bodies(output.previous());
-    let (body_diagnostics, stored) = bodies.settle(&previous);
+    // Every body's mistakes: those rendered now, and those of the last build for the others.
+    let (body_diagnostics, bodies) = bodies.settle(&output::stored_bodies(output.previous()));
     diagnostics.errors.extend(body_diagnostics.errors);
     diagnostics.warnings.extend(body_diagnostics.warnings);
     diagnostics.stop_on_errors()?;
-    let warnings = diagnostics.sorted_warnings();
-    let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
-    let report = output::report(pages, paths.len(), &warnings, stored);
-    let written = output.commit(&paths, &keys, report)?;
+    // The staged files put in place and the old ones deleted, all or nothing.
+    let report = output::report(files.pages(), &diagnostics.sorted_warnings(), bodies);
+    let written = output.commit(&files.paths, &files.keys, report)?;
     Ok(BuildReport {
         output: options.output_dir(),
-        pages,
-        files: paths.len(),
+        pages: files.pages(),
+        files: files.paths.len(),
         written: written.written,
         deleted: written.deleted,
-        warnings,
+        warnings: diagnostics.sorted_warnings(),
     })
 }
 

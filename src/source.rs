@@ -13,7 +13,7 @@ use crate::lang;
 
 /// What a Markdown file is, from where it sits under content/.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceKind {
+pub(crate) enum SourceKind {
     /// `_index.LANG.md` at the top: the language home's text.
     Home,
     /// `SECTION/_index.LANG.md`: a section's title and description.
@@ -28,7 +28,7 @@ pub enum SourceKind {
 
 /// One Markdown file, read.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path relative to the site root, as shown in messages: `content/articles/x.fr.md`.
     pub path: PathBuf,
     /// Content-relative path without language suffix nor `.md`: `articles/x`,
@@ -46,7 +46,7 @@ pub struct SourceFile {
 
 /// A file that sits in a bundle folder beside its `index.LANG.md`.
 #[derive(Debug, Clone)]
-pub struct Asset {
+pub(crate) struct Asset {
     /// The bundle folder, relative to content/ (`articles/bundle`).
     pub bundle: String,
     /// Path inside the bundle (`chart.svg`, `img/a.png`).
@@ -56,7 +56,7 @@ pub struct Asset {
 }
 
 #[derive(Debug, Default)]
-pub struct Sources {
+pub(crate) struct Sources {
     pub files: Vec<SourceFile>,
     pub assets: Vec<Asset>,
     pub warnings: Vec<crate::error::Warning>,
@@ -65,7 +65,7 @@ pub struct Sources {
 }
 
 /// Files larger than this are refused: they are not articles, and would stall the build.
-pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Reads every file under content/. Files that cannot be read are in `errors`.
 /// A file's text with the modification time and size it was read at.
@@ -73,7 +73,7 @@ type Stamped = (std::time::SystemTime, u64, Arc<str>);
 
 /// File texts kept between builds (`serve`), re-read only when size or mtime change.
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     /// Keyed by the path's bytes: hashing a `Path` parses its components, which is slow.
     texts: std::sync::Mutex<std::collections::HashMap<std::ffi::OsString, Stamped>>,
 }
@@ -102,7 +102,7 @@ impl Cache {
 
 /// Reads every file under content/, taking unchanged files from `cache` when there is one.
 /// Files that cannot be read are in `errors`.
-pub fn read_content(config: &Config, cache: Option<&Cache>) -> Sources {
+pub(crate) fn read_content(config: &Config, cache: Option<&Cache>) -> Sources {
     let content = config.content_dir();
     if !content.is_dir() {
         return Sources::default();
@@ -188,13 +188,13 @@ fn walk(root: &Path, content: &Path) -> (Vec<String>, Vec<String>, Vec<Error>) {
 }
 
 /// Hidden files and editors' temporary files are never content.
-pub fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || is_editor_temp(name)
 }
 
 /// Files editors write beside the real one while saving (and version-control folders):
 /// never published, even from static/, where other dotfiles (`.well-known/`) are.
-pub fn is_editor_temp(name: &str) -> bool {
+pub(crate) fn is_editor_temp(name: &str) -> bool {
     name == ".git"
         || name == ".DS_Store"
         || name.ends_with('~')
@@ -336,7 +336,7 @@ fn classify(dir: &str, stem: &str) -> std::result::Result<SourceKind, String> {
 }
 
 /// Reads a text file: UTF-8 or a clear error with the line and byte; BOM and CRLF removed.
-pub fn read_text(full: &Path, shown: &Path) -> Result<String> {
+pub(crate) fn read_text(full: &Path, shown: &Path) -> Result<String> {
     let meta = std::fs::metadata(full).map_err(|e| Error::io(shown, e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Error::Content {

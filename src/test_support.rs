@@ -1,7 +1,7 @@
 //! Helpers shared by unit tests.
 
 /// A fixed xorshift generator: the same "random" inputs on every run, so a failure repeats.
-pub fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
     move || {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -12,7 +12,7 @@ pub fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
 
 /// A fixture site of `tests/fixtures/NAME` (or an empty one with `None`) with the default
 /// theme, in a temp folder: (the folder, the site's root).
-pub fn fixture_site(name: Option<&str>) -> (tempfile::TempDir, std::path::PathBuf) {
+pub(crate) fn fixture_site(name: Option<&str>) -> (tempfile::TempDir, std::path::PathBuf) {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("a temp folder");
     let root = dir.path().join("site");
@@ -42,6 +42,6 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 }
 
 /// A page with front matter: `title`, `date` and extra TOML lines, then a body.
-pub fn article(title: &str, extra: &str, body: &str) -> String {
+pub(crate) fn article(title: &str, extra: &str, body: &str) -> String {
     format!("+++\ntitle = {title:?}\ndate = 2026-11-27\n{extra}\n+++\n{body}\n")
 }

@@ -3,18 +3,18 @@
 //! typographic apostrophe. Callers hand it text only: never code, URLs or attributes.
 
 /// U+00A0, before `:` and `%` and inside « ».
-pub const NBSP: char = '\u{a0}';
+pub(crate) const NBSP: char = '\u{a0}';
 /// U+202F, before `; ! ?`.
-pub const NNBSP: char = '\u{202f}';
+pub(crate) const NNBSP: char = '\u{202f}';
 
 /// Applies French spacing to a whole string (a title, a description).
-pub fn french(text: &str) -> String {
+pub(crate) fn french(text: &str) -> String {
     french_after(text, None)
 }
 
 /// Applies French spacing to `text`, which follows `prev` (the last character of the
 /// previous piece of the same paragraph, if any). Idempotent.
-pub fn french_after(text: &str, prev: Option<char>) -> String {
+pub(crate) fn french_after(text: &str, prev: Option<char>) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = prev;
     let mut at = 0;

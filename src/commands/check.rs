@@ -57,12 +57,12 @@ fn check_prepared(prepared: &Prepared, diagnostics: &mut Diagnostics) {
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     diagnostics.errors.extend(broken_links(prepared, &files));
-    let paths: Vec<&str> = prepared
+    let paths: Vec<String> = prepared
         .inputs
         .plan
         .targets
         .iter()
-        .map(|(p, _)| p.as_str())
+        .map(|(p, _)| p.clone())
         .collect();
     if let Err(e) = crate::output::check_paths(&paths) {
         diagnostics.error(e);

@@ -25,7 +25,7 @@ fn syntaxes() -> &'static SyntaxSet {
 /// text), since code repeats lines (closing braces, imports) and parsing is syntect's
 /// costliest step, a hundred regex searches a line. See bench/README.md for the figures.
 #[derive(Default)]
-pub struct CodeCache {
+pub(crate) struct CodeCache {
     blocks: Mutex<HashMap<BlockKey, Arc<str>>>,
     lines: Mutex<HashMap<u64, Vec<ParsedLine>>>,
 }
@@ -88,7 +88,7 @@ impl CodeCache {
 }
 
 /// `code_block`, remembered in `cache` when there is one.
-pub fn cached_code_block(
+pub(crate) fn cached_code_block(
     code: &str,
     lang: Option<&str>,
     highlight: bool,
@@ -109,7 +109,7 @@ pub fn cached_code_block(
 }
 
 /// `<pre><code>` for a fenced block; `lang` is the info string's first word.
-pub fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> String {
+pub(crate) fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> String {
     if highlight {
         highlighted_block(code, lang, None)
     } else {
@@ -177,7 +177,7 @@ fn light_theme() -> &'static Theme {
 /// runs of one style share a span. One per build: it remembers each block it restyled (the
 /// emails of every language show the same blocks) and the styles it computed (syntect says
 /// computing one is slow, and a site uses a few hundred).
-pub struct Restyler {
+pub(crate) struct Restyler {
     highlighter: Highlighter<'static>,
     blocks: Mutex<HashMap<String, Arc<str>>>,
     styles: Mutex<Styles>,
@@ -203,7 +203,7 @@ impl Default for Restyler {
 impl Restyler {
     /// The inside of a highlighted `<code>` (the spans `code_block` writes), restyled; text
     /// that is not such spans is given back as it was.
-    pub fn restyle(&self, classed: &str) -> Arc<str> {
+    pub(crate) fn restyle(&self, classed: &str) -> Arc<str> {
         if let Some(done) = self
             .blocks
             .lock()

@@ -5,7 +5,7 @@
 
 mod highlight;
 mod text;
-pub mod urls;
+pub(crate) mod urls;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -14,11 +14,11 @@ use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html,
 };
 
-pub use highlight::{CodeCache, Restyler};
-pub use text::{TEXT_WIDTH, render_text, wrap};
+pub(crate) use highlight::{CodeCache, Restyler};
+pub(crate) use text::{TEXT_WIDTH, render_text, wrap};
 
 /// How to render one body.
-pub struct RenderOptions<'a> {
+pub(crate) struct RenderOptions<'a> {
     pub french: bool,
     pub highlight: bool,
     /// Prefix of footnote ids, unique per article (several articles share issue pages).
@@ -36,7 +36,7 @@ pub struct RenderOptions<'a> {
 
 /// One heading in the table of contents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Heading {
+pub(crate) struct Heading {
     pub level: u32,
     pub id: String,
     pub title: String,
@@ -45,13 +45,13 @@ pub struct Heading {
 
 /// Something wrong in the body, at a byte offset into it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub offset: usize,
     pub message: String,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub html: String,
     /// The HTML before `<!-- more -->`, if the body has that marker.
     pub summary: Option<String>,
@@ -120,14 +120,14 @@ fn parser_options() -> Options {
 
 /// Renders a Markdown body.
 #[cfg(test)]
-pub fn render(body: &str, options: &RenderOptions) -> Rendered {
+pub(crate) fn render(body: &str, options: &RenderOptions) -> Rendered {
     render_with_text(body, options, None)
 }
 
 /// `render`, plus the body as plain text wrapped at `text_width` columns when given (the
 /// email edition's text part, which `render_text` gives alone): one parse and one
 /// typesetting for both.
-pub fn render_with_text(
+pub(crate) fn render_with_text(
     body: &str,
     options: &RenderOptions,
     text_width: Option<usize>,

@@ -6,12 +6,12 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
 use super::{RenderOptions, urls};
 
 /// Column at which the plain text (the email edition's text part) wraps.
-pub const TEXT_WIDTH: usize = 72;
+pub(crate) const TEXT_WIDTH: usize = 72;
 
 /// Renders `body` as plain text wrapped at `width` columns. Links become `text [n]`, listed
 /// after the text as `[n] https://…`; footnotes become `(n)`, listed as notes. The text is
 /// typeset as the HTML is (French spacing), by the same pass.
-pub fn render_text(body: &str, options: &RenderOptions, width: usize) -> String {
+pub(crate) fn render_text(body: &str, options: &RenderOptions, width: usize) -> String {
     super::render_with_text(body, options, Some(width))
         .text
         .unwrap_or_default()
@@ -20,7 +20,7 @@ pub fn render_text(body: &str, options: &RenderOptions, width: usize) -> String 
 /// Wraps `text` at `width` columns after `first` (first line) / `rest` (other lines).
 /// Breaks only at ordinary spaces: no-break spaces keep French punctuation attached.
 /// Runs of spaces count as one.
-pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     let lines = text.len() / width.max(1) + 1;
     let mut out = String::with_capacity(text.len() + first.len() + lines * (rest.len() + 1));
     out.push_str(first);

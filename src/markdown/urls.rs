@@ -2,7 +2,7 @@
 //! stays right wherever it is shown: its own page, a list's summary, a feed, an email.
 
 /// True for `https:`, `mailto:`, `//host`…: left as written.
-pub fn has_scheme(dest: &str) -> bool {
+pub(crate) fn has_scheme(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
@@ -18,7 +18,7 @@ pub fn has_scheme(dest: &str) -> bool {
 
 /// Makes `dest` absolute: root-relative against `base_url`, relative against `page_url`
 /// (which ends with `/`). Fragments alone (`#x`) and URLs with a scheme are kept.
-pub fn absolutize(dest: &str, page_url: &str, base_url: &str) -> String {
+pub(crate) fn absolutize(dest: &str, page_url: &str, base_url: &str) -> String {
     if dest.is_empty() || dest.starts_with('#') || has_scheme(dest) {
         return dest.to_string();
     }
@@ -30,7 +30,7 @@ pub fn absolutize(dest: &str, page_url: &str, base_url: &str) -> String {
 
 /// Resolves a relative reference against an absolute URL ending in `/`, folding `.` and `..`
 /// (never above the host).
-pub fn join(base: &str, relative: &str) -> String {
+pub(crate) fn join(base: &str, relative: &str) -> String {
     let (origin, base_path) = split_origin(base);
     let (rel_path, suffix) = match relative.find(['?', '#']) {
         Some(i) => relative.split_at(i),

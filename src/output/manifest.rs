@@ -44,7 +44,6 @@ impl Entry {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Report {
     pub pages: usize,
-    pub files: usize,
     pub warnings: Vec<StoredWarning>,
     /// Each page's body key, by source file, with the warnings rendering it gave.
     pub bodies: BTreeMap<PathBuf, (String, Vec<StoredWarning>)>,

@@ -41,7 +41,7 @@ const STAGING: &str = ".gazette-staging";
 
 /// Refuses site files at the names gazette keeps at the output's root (`.gazette-output`,
 /// its lock, journal and staging folder).
-pub(crate) fn check_paths(paths: &[&str]) -> Result<()> {
+pub(crate) fn check_paths(paths: &[String]) -> Result<()> {
     match paths.iter().find(|path| path.starts_with(".gazette-")) {
         Some(path) => Err(Error::Output {
             location: crate::error::Location::file(path),
@@ -147,16 +147,18 @@ impl Output {
 
     /// The targets to render: `keys[i]` is what `paths[i]` is made from; a file is stale
     /// if its key changed or it is not in place as the last build left it.
-    pub(crate) fn stale(&self, paths: &[&str], keys: &[Key]) -> Vec<usize> {
+    pub(crate) fn stale(&self, paths: &[String], keys: &[Key]) -> Vec<usize> {
         use rayon::prelude::*;
         paths
             .par_iter()
             .zip(keys)
             .enumerate()
-            .filter(|(_, (path, key))| match self.previous.files.get(**path) {
-                Some(entry) => entry.key != **key || !self.intact(path, entry),
-                None => true,
-            })
+            .filter(
+                |(_, (path, key))| match self.previous.files.get(path.as_str()) {
+                    Some(entry) => entry.key != **key || !self.intact(path, entry),
+                    None => true,
+                },
+            )
             .map(|(i, _)| i)
             .collect()
     }
@@ -255,7 +257,7 @@ impl Output {
     /// `report` is what the build said, kept for the next build with nothing to do.
     pub(crate) fn commit(
         mut self,
-        paths: &[&str],
+        paths: &[String],
         keys: &[Key],
         report: manifest::Report,
     ) -> Result<Written> {
@@ -267,9 +269,9 @@ impl Output {
         );
         let mut files: HashMap<String, Entry> = HashMap::with_capacity(paths.len());
         for (path, key) in paths.iter().zip(keys) {
-            if let Some(entry) = self.previous.files.get(*path) {
+            if let Some(entry) = self.previous.files.get(path) {
                 files.insert(
-                    path.to_string(),
+                    path.clone(),
                     Entry {
                         key: *key,
                         ..*entry
@@ -290,7 +292,7 @@ impl Output {
                 },
             );
         }
-        let keep: HashSet<&str> = paths.iter().copied().collect();
+        let keep: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let deletes = self.obsolete(&keep)?;
         safety::check_puts(&self.dir, &puts, &deletes)?;
         let manifest = Manifest::new(files, report);
@@ -411,13 +413,11 @@ pub(crate) fn stored_bodies(manifest: &Manifest) -> HashMap<PathBuf, (Key, Vec<W
 /// What a build reports, to be kept in the manifest.
 pub(crate) fn report(
     pages: usize,
-    files: usize,
     warnings: &[Warning],
     bodies: HashMap<PathBuf, (Key, Vec<Warning>)>,
 ) -> manifest::Report {
     manifest::Report {
         pages,
-        files,
         warnings: warnings.iter().map(Into::into).collect(),
         bodies: bodies
             .into_iter()

@@ -15,7 +15,7 @@ use crate::markdown::{self, RenderOptions, Restyler, TEXT_WIDTH};
 use crate::site::resolve_link;
 
 /// Width of the email's text column: 600 px minus 24 px of padding on each side.
-pub const IMAGE_WIDTH: u32 = 552;
+pub(crate) const IMAGE_WIDTH: u32 = 552;
 
 #[derive(Serialize)]
 struct EmailArticle<'a> {

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
+use crate::bodies::BodyKeys;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyWriter, key_of};
 pub(crate) use inputs::Inputs;
@@ -161,11 +162,45 @@ pub(crate) fn render_many(
     }
 }
 
-/// What each target of the plan is made from, as a key: for templated files, a hash of
-/// `global` (gazette, the options, the config and the templates) and of the values the
-/// template sees; for copies, of the source file. `keyed` are inputs whose bodies stand in
-/// for the real ones (`bodies::BodyKeys`): nothing is rendered.
-pub(crate) fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
+/// Every file of the site: its path, and the key of what it is made from.
+pub(crate) struct Files {
+    pub paths: Vec<String>,
+    pub keys: Vec<Key>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Files {
+    /// The site's files and their keys: for templated files, a hash of `global` (gazette,
+    /// the options, the config and the templates) and of the values the template sees, each
+    /// body's key standing in for the body (nothing is rendered); for copies, of the source.
+    pub(crate) fn of(inputs: &Inputs, global: Key) -> Files {
+        let keyed = inputs.with_bodies(std::sync::Arc::new(BodyKeys::new(&*inputs.bodies)));
+        let paths: Vec<String> = inputs.plan.targets.iter().map(|(p, _)| p.clone()).collect();
+        Files {
+            keys: keys(&keyed, global),
+            index: paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.clone(), i))
+                .collect(),
+            paths,
+        }
+    }
+
+    /// The key of the file at `path` (one of the site's).
+    pub(crate) fn key(&self, path: &str) -> Key {
+        self.index.get(path).map_or(0, |&i| self.keys[i])
+    }
+
+    /// How many HTML pages the site has.
+    pub(crate) fn pages(&self) -> usize {
+        self.paths.iter().filter(|p| p.ends_with(".html")).count()
+    }
+}
+
+/// The key of every target of the plan (see `Files::of`); `keyed` are inputs whose bodies
+/// are their keys.
+fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
     let targets = &keyed.plan.targets;
     let global = global.to_le_bytes();
     targets

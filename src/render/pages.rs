@@ -204,192 +204,205 @@ struct IssueLink<'a> {
     url: &'a str,
 }
 
-/// The values particular to one page.
+/// The values particular to one page, by what it shows.
 fn own_values(inputs: &Inputs, job: &Job) -> Values {
-    let (config, site, theme) = (&*inputs.config, &*inputs.site, &*inputs.theme);
-    let lang = job.lang.as_deref().unwrap_or(&config.default_language);
+    let lang = job
+        .lang
+        .as_deref()
+        .unwrap_or(&inputs.config.default_language);
     match job.kind {
         JobKind::Root | JobKind::NotFound => vec![
-            ("head", default_head(config)),
-            ("languages", languages_view(config)),
+            ("head", default_head(&inputs.config)),
+            ("languages", languages_view(&inputs.config)),
         ],
-        JobKind::Document(id) => {
-            let page = &site.pages[id];
-            let body = inputs.bodies.body(id);
-            let view = views::page_view(config, site, id, &body, true);
-            let description = page.front.description.as_deref().unwrap_or_else(|| {
-                config
-                    .language(&page.lang)
-                    .map_or("", |l| l.description.as_str())
-            });
-            let image = view
-                .get_from_path("image")
-                .and_then(|v| v.as_str().map(str::to_string));
-            let kind = if page.is_article() {
-                "article"
-            } else {
-                "website"
-            };
-            vec![
-                (
-                    "head",
-                    head(
-                        &page.title,
-                        &page.front.title,
-                        description,
-                        image.as_deref(),
-                        kind,
-                    ),
-                ),
-                ("page", view),
-            ]
-        }
-        JobKind::Home { edition } => {
-            let edition = &site.editions[edition];
-            let Some(language) = config.language(lang) else {
-                return Vec::new();
-            };
-            let home = edition.home.map(|i| &site.pages[i]);
-            let section = IndexView {
-                title: home.map_or(&language.title, |h| &h.title),
-                plain_title: home.map_or(&language.title, |h| &h.front.title),
-                description: home
-                    .and_then(|h| h.description.as_deref())
-                    .unwrap_or(&language.description),
-                content: body_html(inputs, edition.home),
-                url: config.absolute(&job.path),
-                path: &job.path,
-            };
-            let latest: Vec<usize> = edition
-                .articles
-                .iter()
-                .take(config.paginate_by)
-                .copied()
-                .collect();
-            vec![
-                (
-                    "head",
-                    head(
-                        &config.typeset(lang, &language.title),
-                        &language.title,
-                        &language.description,
-                        None,
-                        "website",
-                    ),
-                ),
-                ("section", Value::from_serializable(&section)),
-                ("pages", inputs.summaries(&latest)),
-            ]
-        }
+        JobKind::Document(id) => document_values(inputs, id),
+        JobKind::Home { edition } => home_values(inputs, edition, lang, &job.path),
         JobKind::Section {
             edition,
             section,
             page,
-        } => {
-            let section = &site.editions[edition].sections[section];
-            let title = section_title(site, section);
-            let index = section.index.map(|i| &site.pages[i]);
-            let plain_title = index.map_or(title.clone(), |p| p.front.title.clone());
-            let description = index
-                .and_then(|p| p.description.clone())
-                .unwrap_or_default();
-            let plain_description = index
-                .and_then(|p| p.front.description.clone())
-                .unwrap_or_default();
-            let view = IndexView {
-                title: &title,
-                plain_title: &plain_title,
-                description: &description,
-                content: body_html(inputs, section.index),
-                url: config.absolute(&section.path),
-                path: &section.path,
-            };
-            vec![
-                (
-                    "head",
-                    head(&title, &plain_title, &plain_description, None, "website"),
-                ),
-                ("section", Value::from_serializable(&view)),
-                (
-                    "paginator",
-                    paginator(inputs, &section.path, &section.articles, page),
-                ),
-            ]
-        }
-        JobKind::Tags { edition } => {
-            let title = theme.string(lang, "tags").unwrap_or("Tags");
-            let tags: Vec<Value> = site.editions[edition]
-                .tags
-                .iter()
-                .map(|t| views::tag_view(config, t))
-                .collect();
-            vec![
-                ("head", head(title, title, "", None, "website")),
-                ("tags", Value::from(tags)),
-            ]
-        }
-        JobKind::Tag { edition, tag, page } => {
-            let tag = &site.editions[edition].tags[tag];
-            let title = format!(
-                "{} · {}",
-                theme.string(lang, "tags").unwrap_or("Tags"),
-                tag.name
-            );
-            vec![
-                ("head", head(&title, &title, "", None, "website")),
-                ("tag", views::tag_view(config, tag)),
-                (
-                    "paginator",
-                    paginator(inputs, &tag.path, &tag.articles, page),
-                ),
-            ]
-        }
-        JobKind::Issues { edition } => {
-            let title = theme.string(lang, "issues").unwrap_or("Issues");
-            let issues: Vec<_> = (0..site.editions[edition].issues.len())
-                .map(|i| inputs.issue_view(edition, i))
-                .collect();
-            vec![
-                ("head", head(title, title, "", None, "website")),
-                ("issues", Value::from_serializable(&issues)),
-            ]
-        }
-        JobKind::Issue { edition, issue } => {
-            let view = inputs.issue_view(edition, issue);
-            let issues = &site.editions[edition].issues;
-            // Issues are newest first: the previous issue is the next one in the list.
-            let link = |i: Option<usize>| {
-                i.and_then(|i| issues.get(i))
-                    .map_or_else(Value::none, |other| {
-                        let title = match other.intro {
-                            Some(p) => site.pages[p].title.clone(),
-                            None => inputs.issue_title(lang, other.number),
-                        };
-                        Value::from_serializable(&IssueLink {
-                            number: other.number,
-                            title: &title,
-                            url: &config.absolute(&other.path),
-                        })
-                    })
-            };
-            let description = view.plain_description.clone().unwrap_or_default();
-            vec![
-                (
-                    "head",
-                    head(
-                        &view.title,
-                        &view.plain_title,
-                        &description,
-                        view.image.as_deref(),
-                        "article",
-                    ),
-                ),
-                ("previous_issue", link(Some(issue + 1))),
-                ("next_issue", link(issue.checked_sub(1))),
-                ("issue", Value::from_serializable(&view)),
-            ]
-        }
+        } => section_values(inputs, edition, section, page),
+        JobKind::Tags { edition } => tags_values(inputs, edition, lang),
+        JobKind::Tag { edition, tag, page } => tag_values(inputs, edition, tag, page, lang),
+        JobKind::Issues { edition } => issues_values(inputs, edition, lang),
+        JobKind::Issue { edition, issue } => issue_values(inputs, edition, issue, lang),
     }
+}
+
+/// An article or a standalone page.
+fn document_values(inputs: &Inputs, id: usize) -> Values {
+    let (config, site) = (&*inputs.config, &*inputs.site);
+    let page = &site.pages[id];
+    let body = inputs.bodies.body(id);
+    let view = views::page_view(config, site, id, &body, true);
+    let description = page.front.description.as_deref().unwrap_or_else(|| {
+        config
+            .language(&page.lang)
+            .map_or("", |l| l.description.as_str())
+    });
+    let image = view
+        .get_from_path("image")
+        .and_then(|v| v.as_str().map(str::to_string));
+    let kind = if page.is_article() {
+        "article"
+    } else {
+        "website"
+    };
+    let head = head(
+        &page.title,
+        &page.front.title,
+        description,
+        image.as_deref(),
+        kind,
+    );
+    vec![("head", head), ("page", view)]
+}
+
+/// A language's home: its text and the latest articles.
+fn home_values(inputs: &Inputs, edition: usize, lang: &str, path: &str) -> Values {
+    let (config, site) = (&*inputs.config, &*inputs.site);
+    let edition = &site.editions[edition];
+    let Some(language) = config.language(lang) else {
+        return Vec::new();
+    };
+    let home = edition.home.map(|i| &site.pages[i]);
+    let section = IndexView {
+        title: home.map_or(&language.title, |h| &h.title),
+        plain_title: home.map_or(&language.title, |h| &h.front.title),
+        description: home
+            .and_then(|h| h.description.as_deref())
+            .unwrap_or(&language.description),
+        content: body_html(inputs, edition.home),
+        url: config.absolute(path),
+        path,
+    };
+    let latest: Vec<usize> = edition
+        .articles
+        .iter()
+        .take(config.paginate_by)
+        .copied()
+        .collect();
+    let title = config.typeset(lang, &language.title);
+    let head = head(
+        &title,
+        &language.title,
+        &language.description,
+        None,
+        "website",
+    );
+    vec![
+        ("head", head),
+        ("section", Value::from_serializable(&section)),
+        ("pages", inputs.summaries(&latest)),
+    ]
+}
+
+/// One page of a section's list.
+fn section_values(inputs: &Inputs, edition: usize, section: usize, page: usize) -> Values {
+    let (config, site) = (&*inputs.config, &*inputs.site);
+    let section = &site.editions[edition].sections[section];
+    let title = section_title(site, section);
+    let index = section.index.map(|i| &site.pages[i]);
+    let plain_title = index.map_or(title.clone(), |p| p.front.title.clone());
+    let description = index
+        .and_then(|p| p.description.clone())
+        .unwrap_or_default();
+    let plain_description = index
+        .and_then(|p| p.front.description.clone())
+        .unwrap_or_default();
+    let view = IndexView {
+        title: &title,
+        plain_title: &plain_title,
+        description: &description,
+        content: body_html(inputs, section.index),
+        url: config.absolute(&section.path),
+        path: &section.path,
+    };
+    let paginator = paginator(inputs, &section.path, &section.articles, page);
+    vec![
+        (
+            "head",
+            head(&title, &plain_title, &plain_description, None, "website"),
+        ),
+        ("section", Value::from_serializable(&view)),
+        ("paginator", paginator),
+    ]
+}
+
+/// A language's list of tags.
+fn tags_values(inputs: &Inputs, edition: usize, lang: &str) -> Values {
+    let title = inputs.theme.string(lang, "tags").unwrap_or("Tags");
+    let tags: Vec<Value> = inputs.site.editions[edition]
+        .tags
+        .iter()
+        .map(|t| views::tag_view(&inputs.config, t))
+        .collect();
+    vec![
+        ("head", head(title, title, "", None, "website")),
+        ("tags", Value::from(tags)),
+    ]
+}
+
+/// One page of a tag's list.
+fn tag_values(inputs: &Inputs, edition: usize, tag: usize, page: usize, lang: &str) -> Values {
+    let tag = &inputs.site.editions[edition].tags[tag];
+    let label = inputs.theme.string(lang, "tags").unwrap_or("Tags");
+    let title = format!("{label} · {}", tag.name);
+    vec![
+        ("head", head(&title, &title, "", None, "website")),
+        ("tag", views::tag_view(&inputs.config, tag)),
+        (
+            "paginator",
+            paginator(inputs, &tag.path, &tag.articles, page),
+        ),
+    ]
+}
+
+/// The archive of a language's issues.
+fn issues_values(inputs: &Inputs, edition: usize, lang: &str) -> Values {
+    let title = inputs.theme.string(lang, "issues").unwrap_or("Issues");
+    let issues: Vec<_> = (0..inputs.site.editions[edition].issues.len())
+        .map(|i| inputs.issue_view(edition, i))
+        .collect();
+    vec![
+        ("head", head(title, title, "", None, "website")),
+        ("issues", Value::from_serializable(&issues)),
+    ]
+}
+
+/// One issue, with links to the issues before and after it.
+fn issue_values(inputs: &Inputs, edition: usize, issue: usize, lang: &str) -> Values {
+    let view = inputs.issue_view(edition, issue);
+    let issues = &inputs.site.editions[edition].issues;
+    let link = |i: Option<usize>| match i.and_then(|i| issues.get(i)) {
+        Some(other) => {
+            let title = match other.intro {
+                Some(p) => inputs.site.pages[p].title.clone(),
+                None => inputs.issue_title(lang, other.number),
+            };
+            Value::from_serializable(&IssueLink {
+                number: other.number,
+                title: &title,
+                url: &inputs.config.absolute(&other.path),
+            })
+        }
+        None => Value::none(),
+    };
+    let description = view.plain_description.clone().unwrap_or_default();
+    let head = head(
+        &view.title,
+        &view.plain_title,
+        &description,
+        view.image.as_deref(),
+        "article",
+    );
+    // Issues are newest first: the previous issue is the next one in the list.
+    vec![
+        ("head", head),
+        ("previous_issue", link(Some(issue + 1))),
+        ("next_issue", link(issue.checked_sub(1))),
+        ("issue", Value::from_serializable(&view)),
+    ]
 }
 
 /// The HTML of a page's body (a home's or a section's text), empty without one.

@@ -15,7 +15,7 @@ use crate::site::{Edition, PageKind, Site};
 
 /// What an HTML page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
+pub(crate) enum JobKind {
     Root,
     NotFound,
     Document(usize),
@@ -46,7 +46,7 @@ pub enum JobKind {
 
 /// One HTML page to render.
 #[derive(Debug, Clone)]
-pub struct Job {
+pub(crate) struct Job {
     /// None for the language chooser and the 404 page.
     pub lang: Option<String>,
     /// URL path: `/fr/articles/x/`.
@@ -62,7 +62,7 @@ pub struct Job {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedKind {
+pub(crate) enum FeedKind {
     Atom,
     Rss,
     Json,
@@ -70,7 +70,7 @@ pub enum FeedKind {
 
 /// What produces one output file.
 #[derive(Debug, Clone)]
-pub enum Target {
+pub(crate) enum Target {
     Page(usize),
     Feed {
         edition: usize,
@@ -87,7 +87,7 @@ pub enum Target {
 }
 
 /// Every file of the site, and what it takes to render each.
-pub struct SitePlan {
+pub(crate) struct SitePlan {
     pub jobs: Vec<Job>,
     /// route -> (lang, URL path) of each version.
     pub routes: HashMap<String, Vec<(String, String)>>,
@@ -99,7 +99,7 @@ pub struct SitePlan {
 }
 
 impl SitePlan {
-    pub fn new(config: &Config, site: &Site) -> Result<SitePlan> {
+    pub(crate) fn new(config: &Config, site: &Site) -> Result<SitePlan> {
         let mut jobs = vec![
             generated(None, "/".into(), None, "root.html", JobKind::Root),
             generated(

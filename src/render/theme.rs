@@ -18,7 +18,7 @@ use crate::source::{list_files, read_text};
 /// Theme templates are registered under this prefix so the site's own take precedence.
 const THEME_PREFIX: &str = "theme/";
 
-pub struct Theme {
+pub(crate) struct Theme {
     tera: Tera,
     /// A hash of every template and interface string: what every page depends on.
     pub key: crate::key::Key,

@@ -10,14 +10,14 @@ use crate::markdown::{Heading, Rendered};
 use crate::site::{Issue, Page, PageKind, Site, Tag};
 
 #[derive(Serialize)]
-pub struct TagRef {
+pub(crate) struct TagRef {
     pub name: String,
     pub slug: String,
     pub url: String,
 }
 
 #[derive(Serialize, Clone)]
-pub struct Link {
+pub(crate) struct Link {
     pub lang: String,
     pub url: String,
     pub title: String,
@@ -25,7 +25,7 @@ pub struct Link {
 
 /// A page as templates see it. `summary_view` leaves out `content` and `toc`.
 #[derive(Serialize)]
-pub struct PageView<'a> {
+pub(crate) struct PageView<'a> {
     pub kind: &'static str,
     pub title: &'a str,
     /// The title as written, for attributes (`<meta content>`), where typography stays out.
@@ -160,7 +160,7 @@ pub(crate) fn translations(config: &Config, site: &Site, id: usize) -> Vec<Link>
 }
 
 #[derive(Serialize)]
-pub struct TagView<'a> {
+pub(crate) struct TagView<'a> {
     pub name: &'a str,
     pub slug: &'a str,
     pub url: String,
@@ -177,7 +177,7 @@ pub(crate) fn tag_view(config: &Config, tag: &Tag) -> Value {
 }
 
 #[derive(Serialize)]
-pub struct IssueView {
+pub(crate) struct IssueView {
     pub number: u32,
     pub title: String,
     pub plain_title: String,
@@ -195,7 +195,7 @@ pub struct IssueView {
 
 /// An article as a link: what a page shows of an article it only names.
 #[derive(Serialize)]
-pub struct ArticleLink<'a> {
+pub(crate) struct ArticleLink<'a> {
     pub title: &'a str,
     pub plain_title: &'a str,
     pub description: Option<&'a str>,

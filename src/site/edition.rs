@@ -17,6 +17,7 @@ fn newest_first<P: Deref<Target = Page>>(pages: &[P], ids: &mut [usize]) {
     });
 }
 
+/// The edition of `lang`: its pages placed in lists. Tags that give no URL are errors.
 pub(super) fn edition<P: Deref<Target = Page>>(
     lang: &str,
     pages: &[P],
@@ -44,29 +45,63 @@ pub(super) fn edition<P: Deref<Target = Page>>(
         .map(|i| (&pages[i].kind, i))
         .collect();
     let find = |kind: &PageKind| index_pages.get(kind).copied();
+    Edition {
+        lang: lang.to_string(),
+        home: find(&PageKind::Home),
+        sections: sections(lang, pages, &articles, &in_lang, &find),
+        tags: tags(lang, pages, &articles, errors),
+        issues: issues(lang, pages, &articles, &in_lang, &find),
+        standalone: standalone(pages, &in_lang),
+        articles,
+    }
+}
+
+/// Sections by folder name, each with its articles (newest first) and its `_index` page; a
+/// section with an `_index` page and no article is listed too.
+fn sections<P: Deref<Target = Page>>(
+    lang: &str,
+    pages: &[P],
+    articles: &[usize],
+    in_lang: &[usize],
+    find: &impl Fn(&PageKind) -> Option<usize>,
+) -> Vec<Section> {
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    let mut tag_slugs: HashMap<&str, String> = HashMap::new();
-    let mut issues: BTreeMap<u32, Issue> = BTreeMap::new();
-    for &i in &articles {
-        let page = &pages[i];
-        if let PageKind::Article { section } = &page.kind {
-            sections
-                .entry(section.clone())
-                .or_insert_with(|| Section {
-                    name: section.clone(),
-                    path: section_path(lang, section),
-                    index: find(&PageKind::SectionIndex {
-                        section: section.clone(),
-                    }),
-                    articles: Vec::new(),
-                })
-                .articles
-                .push(i);
+    let new = |name: &String| Section {
+        name: name.clone(),
+        path: section_path(lang, name),
+        index: find(&PageKind::SectionIndex {
+            section: name.clone(),
+        }),
+        articles: Vec::new(),
+    };
+    for &i in articles {
+        if let PageKind::Article { section: name } = &pages[i].kind {
+            let section = sections.entry(name.clone()).or_insert_with(|| new(name));
+            section.articles.push(i);
         }
+    }
+    for &i in in_lang {
+        if let PageKind::SectionIndex { section: name } = &pages[i].kind {
+            sections.entry(name.clone()).or_insert_with(|| new(name));
+        }
+    }
+    sections.into_values().collect()
+}
+
+/// Tags by slug, named as their newest article writes them, sorted by name.
+fn tags<P: Deref<Target = Page>>(
+    lang: &str,
+    pages: &[P],
+    articles: &[usize],
+    errors: &mut Vec<Error>,
+) -> Vec<Tag> {
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    // Thousands of articles share a few dozen tags: slugify each name once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
+    for &i in articles {
+        let page = &pages[i];
         for name in &page.front.tags {
-            // Thousands of articles share a few dozen tags: slugify each name once.
-            let slug = tag_slugs
+            let slug = slugs
                 .entry(name.as_str())
                 .or_insert_with(|| slug::slugify(name))
                 .clone();
@@ -89,37 +124,53 @@ pub(super) fn edition<P: Deref<Target = Page>>(
                 tag.articles.push(i);
             }
         }
-        if let Some(number) = page.front.issue {
-            issue_entry(&mut issues, lang, number, &find)
-                .articles
-                .push(i);
+    }
+    let mut tags: Vec<Tag> = tags.into_values().collect();
+    tags.sort_by_key(|t| t.name.to_lowercase());
+    tags
+}
+
+/// Issues, newest (highest number) first, each with its articles by weight then newest
+/// first; an issue with an intro and no article is listed too.
+fn issues<P: Deref<Target = Page>>(
+    lang: &str,
+    pages: &[P],
+    articles: &[usize],
+    in_lang: &[usize],
+    find: &impl Fn(&PageKind) -> Option<usize>,
+) -> Vec<Issue> {
+    let mut issues: BTreeMap<u32, Issue> = BTreeMap::new();
+    let new = |number: u32| Issue {
+        number,
+        path: format!("/{lang}/issues/{number}/"),
+        intro: find(&PageKind::IssueIntro { number }),
+        articles: Vec::new(),
+    };
+    for &i in articles {
+        if let Some(number) = pages[i].front.issue {
+            let issue = issues.entry(number).or_insert_with(|| new(number));
+            issue.articles.push(i);
         }
     }
-    for &i in &in_lang {
-        match &pages[i].kind {
-            PageKind::IssueIntro { number } => {
-                issue_entry(&mut issues, lang, *number, &find);
-            }
-            PageKind::SectionIndex { section } => {
-                sections.entry(section.clone()).or_insert_with(|| Section {
-                    name: section.clone(),
-                    path: section_path(lang, section),
-                    index: Some(i),
-                    articles: Vec::new(),
-                });
-            }
-            _ => {}
+    for &i in in_lang {
+        if let PageKind::IssueIntro { number } = pages[i].kind {
+            issues.entry(number).or_insert_with(|| new(number));
         }
     }
+    let weight = |p: &Page| p.front.weight.unwrap_or(i64::MAX);
     for issue in issues.values_mut() {
         issue.articles.sort_by(|&a, &b| {
             let (pa, pb) = (&pages[a], &pages[b]);
-            let weight = |p: &Page| p.front.weight.unwrap_or(i64::MAX);
             weight(pa)
                 .cmp(&weight(pb))
                 .then_with(|| pb.front.date.cmp(&pa.front.date))
         });
     }
+    issues.into_values().rev().collect()
+}
+
+/// Standalone pages (about, subscribe), by weight then title.
+fn standalone<P: Deref<Target = Page>>(pages: &[P], in_lang: &[usize]) -> Vec<usize> {
     let mut standalone: Vec<usize> = in_lang
         .iter()
         .copied()
@@ -131,29 +182,5 @@ pub(super) fn edition<P: Deref<Target = Page>>(
             pages[i].title.clone(),
         )
     });
-    let mut tags: Vec<Tag> = tags.into_values().collect();
-    tags.sort_by_key(|t| t.name.to_lowercase());
-    Edition {
-        lang: lang.to_string(),
-        home: find(&PageKind::Home),
-        articles,
-        standalone,
-        sections: sections.into_values().collect(),
-        tags,
-        issues: issues.into_values().rev().collect(),
-    }
-}
-
-fn issue_entry<'a>(
-    issues: &'a mut BTreeMap<u32, Issue>,
-    lang: &str,
-    number: u32,
-    find: &impl Fn(&PageKind) -> Option<usize>,
-) -> &'a mut Issue {
-    issues.entry(number).or_insert_with(|| Issue {
-        number,
-        path: format!("/{lang}/issues/{number}/"),
-        intro: find(&PageKind::IssueIntro { number }),
-        articles: Vec::new(),
-    })
+    standalone
 }

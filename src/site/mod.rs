@@ -19,7 +19,7 @@ pub(crate) use links::{LinkTable, link_table, resolve_link};
 
 /// What a page is, and so where it goes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PageKind {
+pub(crate) enum PageKind {
     Article {
         section: String,
     },
@@ -38,7 +38,7 @@ pub enum PageKind {
 
 /// One Markdown file, placed.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     /// Path shown in messages: `content/articles/x.fr.md`.
     pub source: PathBuf,
     pub key: String,
@@ -60,13 +60,13 @@ pub struct Page {
 }
 
 impl Page {
-    pub fn is_article(&self) -> bool {
+    pub(crate) fn is_article(&self) -> bool {
         matches!(self.kind, PageKind::Article { .. })
     }
 }
 
 #[derive(Debug, Clone)]
-pub struct Section {
+pub(crate) struct Section {
     /// Folder path under content/: `articles`.
     pub name: String,
     /// URL path: `/fr/articles/`.
@@ -78,7 +78,7 @@ pub struct Section {
 }
 
 #[derive(Debug, Clone)]
-pub struct Tag {
+pub(crate) struct Tag {
     pub name: String,
     pub slug: String,
     pub path: String,
@@ -87,7 +87,7 @@ pub struct Tag {
 }
 
 #[derive(Debug, Clone)]
-pub struct Issue {
+pub(crate) struct Issue {
     pub number: u32,
     pub path: String,
     /// Its `issues/N.LANG.md` page, if written.
@@ -98,7 +98,7 @@ pub struct Issue {
 
 /// Everything in one language.
 #[derive(Debug, Clone)]
-pub struct Edition {
+pub(crate) struct Edition {
     pub lang: String,
     pub home: Option<usize>,
     /// Every article, newest first.
@@ -113,7 +113,7 @@ pub struct Edition {
 /// Pages are shared, and the indexes behind `Arc`s, so that `serve` can clone a site to
 /// change the texts of a few pages without copying the rest.
 #[derive(Debug, Clone)]
-pub struct Site {
+pub(crate) struct Site {
     pub pages: Vec<Arc<Page>>,
     /// In the config's language order.
     pub editions: Arc<Vec<Edition>>,
@@ -126,7 +126,7 @@ pub struct Site {
 impl Site {
     /// Takes every page's Markdown out (`pages[i]`'s at `i`), leaving the pages' bodies
     /// empty: a build renders each and frees it (see `bodies::render_all`).
-    pub fn take_markdown(&mut self) -> Vec<Arc<str>> {
+    pub(crate) fn take_markdown(&mut self) -> Vec<Arc<str>> {
         self.pages
             .iter_mut()
             .map(|page| std::mem::take(&mut Arc::make_mut(page).body))
@@ -134,7 +134,7 @@ impl Site {
     }
 
     /// The other language versions of a page, in config order.
-    pub fn translations_of(&self, page: usize) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn translations_of(&self, page: usize) -> impl Iterator<Item = usize> + '_ {
         let group = &self.pages[page].group;
         self.translations
             .get(group)
@@ -146,7 +146,7 @@ impl Site {
 }
 
 /// Places every document and builds the editions. `include_drafts` keeps `draft = true` pages.
-pub fn assemble(
+pub(crate) fn assemble(
     config: &Config,
     docs: Vec<(SourceFile, Document)>,
     assets: Vec<Asset>,
@@ -198,7 +198,7 @@ pub fn assemble(
 }
 
 /// URL path of a section folder: each segment slugified (`Mes notes` -> `mes-notes`).
-pub fn section_path(lang: &str, section: &str) -> String {
+pub(crate) fn section_path(lang: &str, section: &str) -> String {
     let segments: Vec<String> = section.split('/').map(slug::slugify).collect();
     format!("/{lang}/{}/", segments.join("/"))
 }
@@ -283,7 +283,7 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
 /// The editions of a site whose pages kept their places but may show other titles (`serve`,
 /// after an edit of presentational front matter): lists are sorted again, since titles break
 /// ties of dates. None if that gives an error, which the whole pipeline will report.
-pub fn editions_of(config: &Config, pages: &[Arc<Page>]) -> Option<Vec<Edition>> {
+pub(crate) fn editions_of(config: &Config, pages: &[Arc<Page>]) -> Option<Vec<Edition>> {
     let mut errors = Vec::new();
     let editions = config
         .languages
