@@ -27,6 +27,8 @@ struct RawConfig {
     french_typography: bool,
     #[serde(default = "default_words_per_minute")]
     words_per_minute: usize,
+    /// The default language at `/` instead of `/LANG/` (implied for one language).
+    default_language_at_root: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -82,6 +84,8 @@ pub(crate) struct Config {
     pub highlight_code: bool,
     pub french_typography: bool,
     pub words_per_minute: usize,
+    /// The default language's pages are at `/…`, the others' at `/LANG/…`; no chooser at `/`.
+    pub default_language_at_root: bool,
     pub extra: toml::Table,
     /// The text this was parsed from: what a build's stamp hashes (reading the file again
     /// could see a later save).
@@ -135,6 +139,25 @@ impl Config {
     /// The absolute URL of a site path that starts with `/`.
     pub(crate) fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
+    }
+
+    /// The URL path of `lang`'s home: `/fr/`, or `/` for the default language at the root.
+    pub(crate) fn home_path(&self, lang: &str) -> String {
+        if self.default_language_at_root && lang == self.default_language {
+            "/".to_string()
+        } else {
+            format!("/{lang}/")
+        }
+    }
+
+    /// A URL path inside `lang`'s part of the site: `rest` (`tags/`) after its home path.
+    pub(crate) fn lang_path(&self, lang: &str, rest: &str) -> String {
+        format!("{}{rest}", self.home_path(lang))
+    }
+
+    /// Whether `/` is the language chooser (several languages, none at the root).
+    pub(crate) fn has_chooser(&self) -> bool {
+        !self.default_language_at_root
     }
 
     /// Whether text in `lang` gets French typography.
@@ -231,6 +254,7 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
         });
     }
     languages.sort_by_key(|l| (l.code != raw.default_language, l.code.clone()));
+    let default_language_at_root = raw.default_language_at_root.unwrap_or(languages.len() == 1);
     Ok(Config {
         root: root.to_path_buf(),
         base_url,
@@ -242,6 +266,7 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
         highlight_code: raw.highlight_code,
         french_typography: raw.french_typography,
         words_per_minute: raw.words_per_minute.max(1),
+        default_language_at_root,
         extra: raw.extra,
         text: std::sync::Arc::from(text),
     })

@@ -40,9 +40,15 @@ fn every_page_has_lang_canonical_and_reciprocal_alternates() {
             Some(&canonical),
             "{file}: alternate for itself"
         );
+        // x-default: the chooser for the homes, else the default language's (French) version.
+        let expected_default = if file == "fr/index.html" || file == "en/index.html" {
+            Some(format!("{BASE}/"))
+        } else {
+            links.get("fr").cloned()
+        };
         assert_eq!(
-            links.get("x-default").map(String::as_str),
-            Some(&*format!("{BASE}/")),
+            links.get("x-default"),
+            expected_default.as_ref(),
             "{file}: x-default"
         );
         for (other_lang, url) in links
@@ -606,4 +612,80 @@ fn any_change_of_input_options_or_output_rebuilds() {
     };
     assert!(!rebuilt(&force));
     assert_eq!(site.snapshot(), before);
+}
+
+#[test]
+fn the_default_language_at_the_root_has_no_prefix_and_no_chooser() {
+    let site = TestSite::new();
+    site.write(
+        "config.toml",
+        &MINIMAL_CONFIG.replace(
+            "default_language = \"fr\"",
+            "default_language = \"fr\"\ndefault_language_at_root = true",
+        ),
+    );
+    site.write(
+        "content/articles/a.fr.md",
+        &article("Bonjour", "tags = [\"Rust\"]", "Texte."),
+    );
+    site.write(
+        "content/articles/a.en.md",
+        &article("Hello", "tags = [\"Rust\"]", "Text."),
+    );
+    site.build_ok();
+    let home = site.html("index.html");
+    assert_eq!(
+        attr(&home, "html", "lang").as_deref(),
+        Some("fr"),
+        "/ is the French home"
+    );
+    assert_eq!(
+        attr(&home, "link[rel=canonical]", "href").as_deref(),
+        Some("https://example.org/")
+    );
+    assert!(site.exists("articles/a/index.html") && site.exists("en/articles/a/index.html"));
+    assert!(site.exists("tags/rust/index.html") && site.exists("atom.xml"));
+    assert!(!site.exists("fr/index.html"), "no /fr/ prefix");
+    let article_fr = site.html("articles/a/index.html");
+    let links = alternates(&article_fr);
+    assert_eq!(links["en"], "https://example.org/en/articles/a/");
+    assert_eq!(links["x-default"], "https://example.org/articles/a/");
+    assert_eq!(
+        attr(
+            &site.html("en/index.html"),
+            ".languages a[hreflang=fr]",
+            "href"
+        )
+        .as_deref(),
+        Some("https://example.org/"),
+        "the switcher leads home at /"
+    );
+}
+
+#[test]
+fn a_one_language_site_lives_at_the_root_without_a_switcher() {
+    let site = TestSite::new();
+    site.write(
+        "config.toml",
+        "base_url = \"https://docs.example\"\ndefault_language = \"en\"\n[languages.en]\ntitle = \"Docs\"\n",
+    );
+    site.write(
+        "content/guide/start.md",
+        &article("Start here", "", "Text."),
+    );
+    site.write("content/about.md", "+++\ntitle = \"About\"\n+++\nUs.\n");
+    site.build_ok();
+    let home = site.html("index.html");
+    assert_eq!(attr(&home, "html", "lang").as_deref(), Some("en"));
+    assert!(
+        select(&home, ".languages").is_empty(),
+        "no switcher with one language"
+    );
+    assert!(site.exists("guide/start/index.html") && site.exists("about/index.html"));
+    assert!(!site.exists("en/index.html"));
+    let sitemap = site.read("sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://docs.example/guide/start/</loc>"),
+        "{sitemap}"
+    );
 }

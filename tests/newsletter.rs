@@ -206,9 +206,21 @@ fn sitemap_lists_every_page_with_reciprocal_alternates() {
     }
     let first_fr = &listed[&format!("{BASE}/fr/news/first/")];
     assert_eq!(first_fr.get("en"), Some(&format!("{BASE}/en/news/first/")));
-    assert_eq!(first_fr.get("x-default"), Some(&format!("{BASE}/")));
+    assert_eq!(
+        first_fr.get("x-default"),
+        Some(&format!("{BASE}/fr/news/first/")),
+        "x-default is the default language's version"
+    );
+    let root = &listed[&format!("{BASE}/")];
+    assert_eq!(
+        root.get("fr"),
+        Some(&format!("{BASE}/fr/")),
+        "the chooser names the homes"
+    );
+    assert_eq!(root.get("x-default"), Some(&format!("{BASE}/")));
+    // Every alternate, x-default included, is listed and points back.
     for (url, alternates) in &listed {
-        for (lang, other) in alternates.iter().filter(|(l, _)| *l != "x-default") {
+        for (lang, other) in alternates.iter().filter(|(_, other)| *other != url) {
             let back = listed
                 .get(other)
                 .unwrap_or_else(|| panic!("{other} (alternate of {url}) is not listed"));
@@ -219,6 +231,25 @@ fn sitemap_lists_every_page_with_reciprocal_alternates() {
         }
     }
     assert!(!listed.keys().any(|u| u.contains("brouillon")));
+    // Each page says in its <head> exactly what the sitemap says of it.
+    for (url, alternates) in &listed {
+        let file = format!(
+            "{}index.html",
+            url.trim_start_matches(BASE).trim_start_matches('/')
+        );
+        assert_eq!(&alternates_of(&site.html(&file)), alternates, "{file}");
+    }
+}
+
+/// hreflang -> href of a page's alternate links.
+fn alternates_of(html: &scraper::Html) -> BTreeMap<String, String> {
+    select(html, "link[rel=alternate][hreflang]")
+        .into_iter()
+        .map(|e| {
+            let value = |name| e.value().attr(name).unwrap_or_default().to_string();
+            (value("hreflang"), value("href"))
+        })
+        .collect()
 }
 
 #[test]

@@ -94,10 +94,10 @@ fn feed<'a>(inputs: &'a Inputs, edition: &'a Edition) -> Feed<'a> {
         lang,
         title: typeset(language.map_or("", |l| l.title.as_str())),
         description: typeset(language.map_or("", |l| l.description.as_str())),
-        url: config.absolute(&format!("/{lang}/")),
-        atom_url: config.absolute(&format!("/{lang}/atom.xml")),
-        rss_url: config.absolute(&format!("/{lang}/rss.xml")),
-        json_url: config.absolute(&format!("/{lang}/feed.json")),
+        url: config.absolute(&config.home_path(lang)),
+        atom_url: config.absolute(&config.lang_path(lang, "atom.xml")),
+        rss_url: config.absolute(&config.lang_path(lang, "rss.xml")),
+        json_url: config.absolute(&config.lang_path(lang, "feed.json")),
         updated: updated.map(|d| d.to_rfc3339()),
         entries,
     }
@@ -119,9 +119,11 @@ pub(crate) fn render_feed(inputs: &Inputs, edition: &Edition, kind: FeedKind) ->
         FeedKind::Json => return Ok(json_feed(&feed(inputs, edition)).into_bytes()),
     };
     let context = super::context(values(inputs, edition));
-    let xml = inputs
-        .theme
-        .render(name, &context, &format!("/{}/{name}", edition.lang))?;
+    let xml = inputs.theme.render(
+        name,
+        &context,
+        &inputs.config.lang_path(&edition.lang, name),
+    )?;
     Ok(strip_invalid_xml(xml).into_bytes())
 }
 

@@ -192,7 +192,7 @@ fn shared_values(inputs: &Inputs) -> HashMap<String, Shared> {
             plain_title: &language.title,
             plain_description: &language.description,
             locale: &language.locale,
-            url: config.absolute(&format!("/{lang}/")),
+            url: config.absolute(&config.home_path(lang)),
         };
         let latest = match edition.issues.first() {
             None => Value::none(),

@@ -39,8 +39,8 @@ fn head(
 }
 
 #[derive(Serialize)]
-struct AlternateView<'a> {
-    lang: &'a str,
+struct AlternateView {
+    lang: String,
     url: String,
 }
 
@@ -77,14 +77,12 @@ pub(crate) fn values(inputs: &Inputs, job: &Job) -> Values {
             .find(|(l, _)| l == code)
             .map(|(_, p)| p.as_str())
     };
-    let alternates: Vec<AlternateView> = config
-        .languages
-        .iter()
-        .filter_map(|l| {
-            version_of(&l.code).map(|p| AlternateView {
-                lang: &l.code,
-                url: config.absolute(p),
-            })
+    let alternates: Vec<AlternateView> = plan
+        .alternates(config, job)
+        .into_iter()
+        .map(|(lang, path)| AlternateView {
+            lang,
+            url: config.absolute(&path),
         })
         .collect();
     context.push(("alternates", Value::from_serializable(&alternates)));
@@ -95,7 +93,7 @@ pub(crate) fn values(inputs: &Inputs, job: &Job) -> Values {
             .map(|l| SwitchView {
                 lang: &l.code,
                 name: &l.title,
-                url: config.absolute(version_of(&l.code).unwrap_or(&format!("/{}/", l.code))),
+                url: config.absolute(version_of(&l.code).unwrap_or(&config.home_path(&l.code))),
                 current: l.code == lang,
                 translated: version_of(&l.code).is_some(),
             })
@@ -145,7 +143,7 @@ fn languages_view(config: &Config) -> Value {
             code: &l.code,
             title: &l.title,
             description: &l.description,
-            url: config.absolute(&format!("/{}/", l.code)),
+            url: config.absolute(&config.home_path(&l.code)),
         })
         .collect();
     Value::from_serializable(&links)

@@ -100,16 +100,24 @@ pub(crate) struct SitePlan {
 
 impl SitePlan {
     pub(crate) fn new(config: &Config, site: &Site) -> Result<SitePlan> {
-        let mut jobs = vec![
-            generated(None, "/".into(), None, "root.html", JobKind::Root),
-            generated(
+        let mut jobs = vec![generated(
+            None,
+            "/404.html".into(),
+            None,
+            "404.html",
+            JobKind::NotFound,
+        )];
+        // The language chooser, unless a language's home is at `/`.
+        if config.has_chooser() {
+            let route = Some("home".to_string());
+            jobs.push(generated(
                 None,
-                "/404.html".into(),
-                None,
-                "404.html",
-                JobKind::NotFound,
-            ),
-        ];
+                "/".into(),
+                route,
+                "root.html",
+                JobKind::Root,
+            ));
+        }
         for (e, edition) in site.editions.iter().enumerate() {
             plan_documents(site, edition, &mut jobs);
             plan_lists(config, site, e, edition, &mut jobs);
@@ -129,7 +137,7 @@ impl SitePlan {
             .map(|(i, j)| (file_for(&j.path), Target::Page(i)))
             .collect();
         for (e, edition) in site.editions.iter().enumerate() {
-            targets.extend(edition_files(e, edition));
+            targets.extend(edition_files(config, e, edition));
         }
         targets.push(("sitemap.xml".into(), Target::Sitemap));
         targets.push(("robots.txt".into(), Target::Robots));
@@ -161,10 +169,42 @@ impl SitePlan {
     }
 }
 
+impl SitePlan {
+    /// The versions of `job`'s page as `hreflang` alternates, (code, URL path): one per
+    /// language that has it, in the config's order, then `x-default`: the language chooser
+    /// for the homes when the site has one, else the default language's version. Pages and
+    /// the sitemap both say this, so that every alternate is reciprocal.
+    pub(crate) fn alternates(&self, config: &Config, job: &Job) -> Vec<(String, String)> {
+        let Some(route) = &job.route else {
+            return Vec::new();
+        };
+        let versions = self.routes.get(route).map_or(&[][..], Vec::as_slice);
+        let mut alternates: Vec<(String, String)> = config
+            .languages
+            .iter()
+            .filter_map(|l| versions.iter().find(|(code, _)| *code == l.code))
+            .cloned()
+            .collect();
+        let default = if route == "home" && config.has_chooser() {
+            Some("/".to_string())
+        } else {
+            versions
+                .iter()
+                .find(|(code, _)| *code == config.default_language)
+                .map(|(_, path)| path.clone())
+        };
+        if let Some(path) = default {
+            alternates.push(("x-default".to_string(), path));
+        }
+        alternates
+    }
+}
+
 /// A language's feeds and the email edition of each of its issues.
-fn edition_files(e: usize, edition: &Edition) -> Vec<(String, Target)> {
-    let lang = &edition.lang;
-    let feed = |name: &str, kind| (format!("{lang}/{name}"), Target::Feed { edition: e, kind });
+fn edition_files(config: &Config, e: usize, edition: &Edition) -> Vec<(String, Target)> {
+    let home = config.home_path(&edition.lang);
+    let home = home.trim_start_matches('/');
+    let feed = |name: &str, kind| (format!("{home}{name}"), Target::Feed { edition: e, kind });
     let mut files = vec![
         feed("atom.xml", FeedKind::Atom),
         feed("rss.xml", FeedKind::Rss),
@@ -263,7 +303,7 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
         ..generated(lang, path, Some(route), template, kind)
     };
     jobs.push(list(
-        format!("/{l}/"),
+        config.home_path(l),
         "home".into(),
         "index.html",
         JobKind::Home { edition: e },
@@ -304,14 +344,14 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
         }
     }
     jobs.push(list(
-        format!("/{l}/tags/"),
+        config.lang_path(l, "tags/"),
         "tags".into(),
         "tags.html",
         JobKind::Tags { edition: e },
         all,
     ));
     jobs.push(list(
-        format!("/{l}/issues/"),
+        config.lang_path(l, "issues/"),
         "issues".into(),
         "issues.html",
         JobKind::Issues { edition: e },

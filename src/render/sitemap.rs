@@ -1,5 +1,5 @@
-//! Rendered pages (`Job`s) -> `/sitemap.xml`: every page with its last change, and for
-//! translated pages an `xhtml:link` to every language version plus `x-default`.
+//! Planned pages (`Job`s) -> `/sitemap.xml`: every page with its last change, and the same
+//! `xhtml:link` alternates as the page itself (`SitePlan::alternates`).
 
 use std::fmt::Write;
 
@@ -8,7 +8,7 @@ use super::plan::SitePlan;
 use crate::config::Config;
 
 pub(crate) fn sitemap(config: &Config, plan: &SitePlan) -> String {
-    let (jobs, routes) = (&plan.jobs, &plan.routes);
+    let jobs = &plan.jobs;
     let newest = jobs.iter().filter_map(|j| j.lastmod).max();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
@@ -24,22 +24,12 @@ pub(crate) fn sitemap(config: &Config, plan: &SitePlan) -> String {
         if let Some(date) = job.lastmod.or(newest) {
             let _ = writeln!(xml, "    <lastmod>{}</lastmod>", date.format("%Y-%m-%d"));
         }
-        let versions = job.route.as_deref().and_then(|r| routes.get(r));
-        if let Some(versions) = versions.filter(|v| v.len() > 1) {
-            for language in &config.languages {
-                if let Some((lang, path)) = versions.iter().find(|(l, _)| *l == language.code) {
-                    let _ = writeln!(
-                        xml,
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        escape_xml(lang),
-                        escape_xml(&config.absolute(path))
-                    );
-                }
-            }
+        for (lang, path) in plan.alternates(config, job) {
             let _ = writeln!(
                 xml,
-                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                escape_xml(&config.absolute("/"))
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape_xml(&lang),
+                escape_xml(&config.absolute(&path))
             );
         }
         xml.push_str("  </url>\n");

@@ -288,13 +288,18 @@ fn register(tera: &mut Tera, config: &Config, strings: Arc<Strings>, links: Arc<
         })
     });
     let base_url = config.base_url.clone();
+    let homes: HashMap<String, String> = config
+        .language_codes()
+        .map(|code| (code.to_string(), config.home_path(code)))
+        .collect();
     let default_lang = config.default_language.clone();
     tera.register_function(
         "url",
         move |kwargs: Kwargs, state: &State| -> TeraResult<String> {
             let path = kwargs.must_get::<&str>("path")?;
             with_lang(&kwargs, state, &default_lang, |lang| {
-                url_for(&base_url, &links, lang, path)
+                let home = homes.get(lang).map_or("/", String::as_str);
+                url_for(&base_url, &links, lang, home, path)
             })
         },
     );
@@ -360,8 +365,14 @@ fn with_lang<R>(
 }
 
 /// `url(path=…, lang=…)`: `@/articles/x.md` -> that page; `/style.css` -> from the site root;
-/// `tags/` -> inside the language (`https://…/en/tags/`).
-fn url_for(base_url: &str, links: &LinkTable, lang: &str, path: &str) -> TeraResult<String> {
+/// `tags/` -> inside the language, whose home is at `home` (`https://…/en/tags/`).
+fn url_for(
+    base_url: &str,
+    links: &LinkTable,
+    lang: &str,
+    home: &str,
+    path: &str,
+) -> TeraResult<String> {
     if let Some(target) = path.strip_prefix("@/") {
         let (target, anchor) = match target.split_once('#') {
             Some((file, anchor)) => (file, format!("#{anchor}")),
@@ -383,5 +394,5 @@ fn url_for(base_url: &str, links: &LinkTable, lang: &str, path: &str) -> TeraRes
     if let Some(rest) = path.strip_prefix('/') {
         return Ok(format!("{base_url}/{rest}"));
     }
-    Ok(format!("{base_url}/{lang}/{path}"))
+    Ok(format!("{base_url}{home}{path}"))
 }

@@ -96,7 +96,7 @@ pub(crate) fn page_view(
         issue_url: page
             .front
             .issue
-            .map(|n| config.absolute(&format!("/{}/issues/{n}/", page.lang))),
+            .map(|n| config.absolute(&config.lang_path(&page.lang, &format!("issues/{n}/")))),
         authors: &page.front.authors,
         weight: page.front.weight,
         image: image_url(config, page),
@@ -129,7 +129,7 @@ fn tag_refs(config: &Config, page: &Page) -> Vec<TagRef> {
             seen.push(slug.clone());
             Some(TagRef {
                 name: name.clone(),
-                url: config.absolute(&format!("/{}/tags/{slug}/", page.lang)),
+                url: config.absolute(&config.lang_path(&page.lang, &format!("tags/{slug}/"))),
                 slug,
             })
         })

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Deref;
 
 use super::{Edition, Issue, Page, PageKind, Section, Tag, section_path};
+use crate::config::Config;
 use crate::error::{Error, Location};
 
 fn newest_first<P: Deref<Target = Page>>(pages: &[P], ids: &mut [usize]) {
@@ -19,6 +20,7 @@ fn newest_first<P: Deref<Target = Page>>(pages: &[P], ids: &mut [usize]) {
 
 /// The edition of `lang`: its pages placed in lists. Tags that give no URL are errors.
 pub(super) fn edition<P: Deref<Target = Page>>(
+    config: &Config,
     lang: &str,
     pages: &[P],
     errors: &mut Vec<Error>,
@@ -48,9 +50,9 @@ pub(super) fn edition<P: Deref<Target = Page>>(
     Edition {
         lang: lang.to_string(),
         home: find(&PageKind::Home),
-        sections: sections(lang, pages, &articles, &in_lang, &find),
-        tags: tags(lang, pages, &articles, errors),
-        issues: issues(lang, pages, &articles, &in_lang, &find),
+        sections: sections(config, lang, pages, &articles, &in_lang, &find),
+        tags: tags(config, lang, pages, &articles, errors),
+        issues: issues(config, lang, pages, &articles, &in_lang, &find),
         standalone: standalone(pages, &in_lang),
         articles,
     }
@@ -59,6 +61,7 @@ pub(super) fn edition<P: Deref<Target = Page>>(
 /// Sections by folder name, each with its articles (newest first) and its `_index` page; a
 /// section with an `_index` page and no article is listed too.
 fn sections<P: Deref<Target = Page>>(
+    config: &Config,
     lang: &str,
     pages: &[P],
     articles: &[usize],
@@ -68,7 +71,7 @@ fn sections<P: Deref<Target = Page>>(
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     let new = |name: &String| Section {
         name: name.clone(),
-        path: section_path(lang, name),
+        path: section_path(config, lang, name),
         index: find(&PageKind::SectionIndex {
             section: name.clone(),
         }),
@@ -90,6 +93,7 @@ fn sections<P: Deref<Target = Page>>(
 
 /// Tags by slug, named as their newest article writes them, sorted by name.
 fn tags<P: Deref<Target = Page>>(
+    config: &Config,
     lang: &str,
     pages: &[P],
     articles: &[usize],
@@ -116,7 +120,7 @@ fn tags<P: Deref<Target = Page>>(
             }
             let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
                 name: name.clone(),
-                path: format!("/{lang}/tags/{slug}/"),
+                path: config.lang_path(lang, &format!("tags/{slug}/")),
                 slug,
                 articles: Vec::new(),
             });
@@ -133,6 +137,7 @@ fn tags<P: Deref<Target = Page>>(
 /// Issues, newest (highest number) first, each with its articles by weight then newest
 /// first; an issue with an intro and no article is listed too.
 fn issues<P: Deref<Target = Page>>(
+    config: &Config,
     lang: &str,
     pages: &[P],
     articles: &[usize],
@@ -142,7 +147,7 @@ fn issues<P: Deref<Target = Page>>(
     let mut issues: BTreeMap<u32, Issue> = BTreeMap::new();
     let new = |number: u32| Issue {
         number,
-        path: format!("/{lang}/issues/{number}/"),
+        path: config.lang_path(lang, &format!("issues/{number}/")),
         intro: find(&PageKind::IssueIntro { number }),
         articles: Vec::new(),
     };

@@ -165,7 +165,7 @@ pub(crate) fn assemble(
     }
     // Byte order of the paths: deterministic, and far cheaper than comparing components.
     pages.sort_by(|a, b| a.source.as_os_str().cmp(b.source.as_os_str()));
-    let pages = without_duplicate_urls(pages, &mut errors);
+    let pages = without_duplicate_urls(config, pages, &mut errors);
     let translations = pair_translations(&pages, &mut errors);
     let by_key = pages
         .iter()
@@ -176,7 +176,7 @@ pub(crate) fn assemble(
     let editions = config
         .languages
         .iter()
-        .map(|l| edition(&l.code, &refs, &mut errors))
+        .map(|l| edition(config, &l.code, &refs, &mut errors))
         .collect();
     let warnings = missing_translations(config, &pages, &translations);
     let assets = assets
@@ -198,9 +198,9 @@ pub(crate) fn assemble(
 }
 
 /// URL path of a section folder: each segment slugified (`Mes notes` -> `mes-notes`).
-pub(crate) fn section_path(lang: &str, section: &str) -> String {
+pub(crate) fn section_path(config: &Config, lang: &str, section: &str) -> String {
     let segments: Vec<String> = section.split('/').map(slug::slugify).collect();
-    format!("/{lang}/{}/", segments.join("/"))
+    config.lang_path(lang, &format!("{}/", segments.join("/")))
 }
 
 fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
@@ -221,7 +221,7 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
     }
     let (kind, path) = match file.kind {
         SourceKind::Article { section } => {
-            if section_path(&lang, &section) == format!("/{lang}/tags/") {
+            if section_path(config, &lang, &section) == config.lang_path(&lang, "tags/") {
                 return Err(Error::DuplicateUrl {
                     location: Location::file(&file.path),
                     message: "a section named tags would share its URL with the tag pages \
@@ -229,7 +229,7 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
                         .into(),
                 });
             }
-            let path = format!("{}{slug}/", section_path(&lang, &section));
+            let path = format!("{}{slug}/", section_path(config, &lang, &section));
             (PageKind::Article { section }, path)
         }
         SourceKind::Page => {
@@ -237,21 +237,25 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
                 return Err(Error::DuplicateUrl {
                     location: Location::file(&file.path),
                     message: format!(
-                        "the slug \"{slug}\" is reserved for gazette's own pages (/{lang}/{slug}/): \
-                         choose another slug"
+                        "the slug \"{slug}\" is reserved for gazette's own pages ({}): \
+                         choose another slug",
+                        config.lang_path(&lang, &format!("{slug}/"))
                     ),
                 });
             }
-            (PageKind::Standalone, format!("/{lang}/{slug}/"))
+            (
+                PageKind::Standalone,
+                config.lang_path(&lang, &format!("{slug}/")),
+            )
         }
-        SourceKind::Home => (PageKind::Home, format!("/{lang}/")),
+        SourceKind::Home => (PageKind::Home, config.home_path(&lang)),
         SourceKind::SectionIndex { section } => {
-            let path = section_path(&lang, &section);
+            let path = section_path(config, &lang, &section);
             (PageKind::SectionIndex { section }, path)
         }
         SourceKind::IssueIntro { number } => (
             PageKind::IssueIntro { number },
-            format!("/{lang}/issues/{number}/"),
+            config.lang_path(&lang, &format!("issues/{number}/")),
         ),
     };
     let title = config.typeset(&lang, &front.title);
@@ -288,19 +292,19 @@ pub(crate) fn editions_of(config: &Config, pages: &[Arc<Page>]) -> Option<Vec<Ed
     let editions = config
         .languages
         .iter()
-        .map(|l| edition(&l.code, pages, &mut errors))
+        .map(|l| edition(config, &l.code, pages, &mut errors))
         .collect();
     errors.is_empty().then_some(editions)
 }
 
 /// Two pages at one URL (equal ignoring case, as on case-insensitive hosts) is an error;
 /// the second one is left out so the rest of the site can still be checked.
-fn without_duplicate_urls(pages: Vec<Page>, errors: &mut Vec<Error>) -> Vec<Page> {
+fn without_duplicate_urls(config: &Config, pages: Vec<Page>, errors: &mut Vec<Error>) -> Vec<Page> {
     let sections: HashMap<String, String> = pages
         .iter()
         .filter_map(|page| match &page.kind {
             PageKind::Article { section } => Some((
-                section_path(&page.lang, section).to_lowercase(),
+                section_path(config, &page.lang, section).to_lowercase(),
                 section.clone(),
             )),
             _ => None,
