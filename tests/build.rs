@@ -4,6 +4,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use std::path::Path;
+
 use common::*;
 
 const NBSP: char = '\u{a0}';
@@ -537,10 +539,13 @@ fn any_change_of_input_options_or_output_rebuilds() {
     assert!(site.read("fr/news/first/index.html").contains("Preumier"));
     assert!(!rebuilt(&options));
 
-    // A template.
+    // A template: the built-in one overridden by the site's themes/default/.
     let template = site.root().join("themes/default/templates/base.html");
-    let mut html = std::fs::read_to_string(&template).unwrap();
+    let mut html =
+        std::fs::read_to_string(Path::new(REPO).join("themes/default/templates/base.html"))
+            .unwrap();
     html.push_str("\n<!-- edited -->\n");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
     std::fs::write(&template, html).unwrap();
     assert!(rebuilt(&options));
 
@@ -687,5 +692,29 @@ fn a_one_language_site_lives_at_the_root_without_a_switcher() {
     assert!(
         sitemap.contains("<loc>https://docs.example/guide/start/</loc>"),
         "{sitemap}"
+    );
+}
+
+#[test]
+fn the_built_in_theme_needs_no_theme_folder_and_a_site_overrides_it_file_by_file() {
+    let site = TestSite::fixture("bilingual");
+    assert!(!site.root().join("themes").exists());
+    site.build_ok();
+    assert!(
+        site.exists("style.css"),
+        "the built-in theme's static files"
+    );
+    assert!(site.read("fr/index.html").contains("class=\"masthead\""));
+    site.write("themes/default/static/style.css", "/* the site's own */");
+    site.write(
+        "themes/default/templates/tag.html",
+        "{% extends \"base.html\" %}{% block content %}<p id=\"mine\">{{ tag.name }}</p>{% endblock content %}",
+    );
+    site.build_ok();
+    assert_eq!(site.read("style.css"), "/* the site's own */");
+    assert_eq!(text(&site.html("en/tags/rust/index.html"), "#mine"), "Rust");
+    assert!(
+        site.read("fr/index.html").contains("class=\"masthead\""),
+        "the other templates stay the built-in ones"
     );
 }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::*;
 use gazette::Error;
 
@@ -349,9 +351,10 @@ fn symlink_loop_is_an_error_not_a_hang() {
 #[test]
 fn an_error_in_an_included_template_names_the_include() {
     let (error, messages) = fails_cleanly(|s| {
-        let card =
-            std::fs::read_to_string(s.root().join("themes/default/templates/partials/card.html"))
-                .unwrap();
+        let card = std::fs::read_to_string(
+            Path::new(REPO).join("themes/default/templates/partials/card.html"),
+        )
+        .unwrap();
         s.write(
             "templates/partials/card.html",
             &card.replace("{{ item.title }}", "{{ item.nope }}"),
@@ -380,4 +383,19 @@ fn a_published_file_named_like_the_output_marker_is_refused() {
     assert!(matches!(error, Error::Output { .. }), "{messages:?}");
     assert!(messages[0].contains(".gazette-output"), "{messages:?}");
     assert!(messages[0].contains("rename it"), "{messages:?}");
+}
+
+#[test]
+fn a_theme_that_is_not_there_is_named() {
+    let (error, _) = fails_cleanly(|s| {
+        let config = std::fs::read_to_string(s.root().join("config.toml")).unwrap();
+        s.write("config.toml", &format!("theme = \"journal\"\n{config}"));
+    });
+    assert!(matches!(error, Error::Config { .. }), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("config.toml: theme \"journal\" not found"),
+        "{error}"
+    );
 }

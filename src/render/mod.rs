@@ -15,6 +15,7 @@ mod plan;
 mod relative;
 mod sitemap;
 mod theme;
+mod theme_files;
 mod views;
 
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ use crate::key::{Key, KeyWriter, key_of};
 pub(crate) use inputs::Inputs;
 pub(crate) use plan::{SitePlan, Target};
 pub(crate) use theme::Theme;
+use theme_files::FileData;
+pub(crate) use theme_files::ThemeFiles;
 
 /// The values a template sees, by name.
 pub(crate) type Values = Vec<(&'static str, Value)>;
@@ -69,7 +72,8 @@ pub(crate) fn file_for(url_path: &str) -> String {
 pub(crate) fn render_one(inputs: &Inputs, index: usize) -> Result<Content> {
     let (path, target) = &inputs.plan.targets[index];
     let bytes = match target {
-        Target::Copy(source) => return Ok(Content::Copy(source.clone())),
+        Target::Copy(FileData::Disk(source)) => return Ok(Content::Copy(source.clone())),
+        Target::Copy(FileData::Builtin(bytes)) => return Ok(Content::Bytes(bytes.to_vec())),
         Target::Email {
             edition,
             issue,
@@ -206,7 +210,8 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
     targets
         .par_iter()
         .map(|(path, target)| match target {
-            Target::Copy(source) => key_of(&[b"copy", &file_stamp(source)]),
+            Target::Copy(FileData::Disk(source)) => key_of(&[b"copy", &file_stamp(source)]),
+            Target::Copy(FileData::Builtin(bytes)) => key_of(&[b"built in", bytes]),
             Target::Page(job) => {
                 let job = &keyed.plan.jobs[*job];
                 let values = values_key(&pages::values(keyed, job));

@@ -2,13 +2,13 @@
 //! HTML pages as lightweight `Job`s (template, route, what to show). Nothing is rendered
 //! here: `build` renders the targets whose inputs changed, `serve` the one a browser asks for.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 use tera::Value;
 
 use super::file_for;
+use super::theme_files::{FileData, ThemeFiles};
 use crate::config::Config;
 use crate::error::{Error, Location, Result};
 use crate::site::{Edition, PageKind, Site};
@@ -83,7 +83,8 @@ pub(crate) enum Target {
     },
     Sitemap,
     Robots,
-    Copy(PathBuf),
+    /// A file copied as it is (static files, bundle files).
+    Copy(FileData),
 }
 
 /// Every file of the site, and what it takes to render each.
@@ -99,7 +100,7 @@ pub(crate) struct SitePlan {
 }
 
 impl SitePlan {
-    pub(crate) fn new(config: &Config, site: &Site) -> Result<SitePlan> {
+    pub(crate) fn new(config: &Config, site: &Site, theme_files: &ThemeFiles) -> Result<SitePlan> {
         let mut jobs = vec![generated(
             None,
             "/404.html".into(),
@@ -146,10 +147,10 @@ impl SitePlan {
             .enumerate()
             .map(|(i, (p, _))| (p.clone(), i))
             .collect();
-        for (path, source) in copies(config, site) {
+        for (path, source) in copies(config, site, theme_files) {
             if let Some(&existing) = index.get(&path) {
                 return Err(Error::Output {
-                    location: Location::file(source.strip_prefix(&config.root).unwrap_or(&source)),
+                    location: Location::file(source.shown(config, &path)),
                     message: format!(
                         "this file would be published at {path}, where gazette writes {}: rename or move it",
                         targets[existing].0
@@ -377,25 +378,21 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
 }
 
 /// Static files (the site's over the theme's) and each bundle's files beside every
-/// language version of its page: (output path, source file).
-fn copies(config: &Config, site: &Site) -> Vec<(String, PathBuf)> {
-    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
-    for dir in [
-        config.theme_dir().join("static"),
-        config.root.join("static"),
-    ] {
-        for (name, path) in crate::source::list_static_files(&dir) {
-            by_path.insert(name, path);
-        }
+/// language version of its page: (output path, source).
+fn copies(config: &Config, site: &Site, theme_files: &ThemeFiles) -> Vec<(String, FileData)> {
+    let mut by_path: BTreeMap<String, FileData> = BTreeMap::new();
+    for (name, file) in theme_files.under("static") {
+        by_path.insert(name.to_string(), file.clone());
+    }
+    for (name, path) in crate::source::list_static_files(&config.root.join("static")) {
+        by_path.insert(name, FileData::Disk(path));
     }
     for page in &site.pages {
         let Some(bundle) = &page.bundle else { continue };
         for asset in site.assets.iter().filter(|a| &a.bundle == bundle) {
             let path = format!("{}{}", page.path.trim_start_matches('/'), asset.relative);
-            by_path.insert(path, asset.source.clone());
+            by_path.insert(path, FileData::Disk(asset.source.clone()));
         }
     }
-    let mut files: Vec<(String, PathBuf)> = by_path.into_iter().collect();
-    files.sort();
-    files
+    by_path.into_iter().collect()
 }

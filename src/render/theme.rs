@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use tera::{ArgFromValue, Kwargs, State, Tera, TeraResult, Value};
 
+use super::theme_files::ThemeFiles;
 use crate::config::Config;
 use crate::error::{Error, Location, Result, Warning};
 use crate::lang;
@@ -31,18 +32,12 @@ pub(crate) struct Theme {
 type Strings = HashMap<String, HashMap<String, String>>;
 
 impl Theme {
-    pub(crate) fn load(config: &Config, links: LinkTable) -> Result<(Theme, Vec<Warning>)> {
-        let theme_dir = config.theme_dir();
-        if !theme_dir.is_dir() {
-            return Err(Error::Config {
-                location: Location::file("config.toml"),
-                message: format!(
-                    "theme \"{}\" not found: there is no folder themes/{}/",
-                    config.theme, config.theme
-                ),
-            });
-        }
-        let (strings, warnings) = load_strings(config, &theme_dir.join("i18n"))?;
+    pub(crate) fn load(
+        config: &Config,
+        files: &ThemeFiles,
+        links: LinkTable,
+    ) -> Result<(Theme, Vec<Warning>)> {
+        let (strings, warnings) = load_strings(config, files)?;
         let strings = Arc::new(strings);
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -51,20 +46,21 @@ impl Theme {
         register(&mut tera, config, strings.clone(), Arc::new(links));
         let mut template_files = HashMap::new();
         let mut sources = Vec::new();
-        for (dir, prefix) in [
-            (theme_dir.join("templates"), THEME_PREFIX),
-            (config.root.join("templates"), ""),
-        ] {
-            for (name, path) in list_files(&dir) {
-                let shown = path
-                    .strip_prefix(&config.root)
-                    .unwrap_or(&path)
-                    .to_path_buf();
-                let text = read_text(&path, &shown)?;
-                let name = format!("{prefix}{name}");
-                template_files.insert(name.clone(), shown);
-                sources.push((name, text));
-            }
+        for (name, file) in files.under("templates") {
+            let shown = file.shown(config, &format!("templates/{name}"));
+            let text = file.text(&shown)?;
+            let name = format!("{THEME_PREFIX}{name}");
+            template_files.insert(name.clone(), shown);
+            sources.push((name, text));
+        }
+        for (name, path) in list_files(&config.root.join("templates")) {
+            let shown = path
+                .strip_prefix(&config.root)
+                .unwrap_or(&path)
+                .to_path_buf();
+            let text = read_text(&path, &shown)?;
+            template_files.insert(name.clone(), shown);
+            sources.push((name, text));
         }
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&template_files, &e))?;
@@ -165,28 +161,25 @@ fn template_error(files: &HashMap<String, PathBuf>, error: &tera::Error) -> Erro
     }
 }
 
-/// Reads `i18n/LANG.toml` for every language; missing strings fall back to the default
-/// language, with a warning naming each.
-fn load_strings(config: &Config, dir: &Path) -> Result<(Strings, Vec<Warning>)> {
+/// Reads the theme's `i18n/LANG.toml` for every language; missing strings fall back to the
+/// default language, with a warning naming each.
+fn load_strings(config: &Config, files: &ThemeFiles) -> Result<(Strings, Vec<Warning>)> {
     let mut per_lang: HashMap<String, toml::Table> = HashMap::new();
     let mut warnings = Vec::new();
     for language in &config.languages {
-        let path = dir.join(format!("{}.toml", language.code));
-        let shown = path
-            .strip_prefix(&config.root)
-            .unwrap_or(&path)
-            .to_path_buf();
-        if !path.is_file() {
+        let path = format!("i18n/{}.toml", language.code);
+        let Some(file) = files.get(&path) else {
             warnings.push(Warning {
-                location: Location::file(&shown),
+                location: Location::file(Path::new("themes").join(&config.theme).join(&path)),
                 message: format!(
                     "no interface strings for \"{}\": using the default language's",
                     language.code
                 ),
             });
             continue;
-        }
-        let text = read_text(&path, &shown)?;
+        };
+        let shown = file.shown(config, &path);
+        let text = file.text(&shown)?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| Error::Config {
             location: crate::config::toml_error_location(&shown, &text, &e, 1),
             message: crate::config::toml_error_message(&e),
