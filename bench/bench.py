@@ -277,6 +277,11 @@ def stats(values):
     return {"median": median(values), "min": min(values), "max": max(values), "values": values}
 
 
+def ratio(a, b):
+    """a / b, or None when b rounds to zero (GNU time's 10 ms steps, on a tiny corpus)."""
+    return a / b if b else None
+
+
 def run_stats(runs):
     """[(wall, rss), ...] -> {"wall_s": stats, "rss_mib": stats}."""
     return {"wall_s": stats([wall for wall, _ in runs]), "rss_mib": stats([rss for _, rss in runs])}
@@ -449,13 +454,13 @@ def summarize_full_builds(results):
 def gazette_over(full, hugos):
     """gazette's medians divided by each Hugo's: below 1, gazette is faster or smaller."""
     ours = full["gazette"]
-    return {name: {"wall_s": ours["wall_s"]["median"] / full[name]["wall_s"]["median"],
-                   "rss_mib": ours["rss_mib"]["median"] / full[name]["rss_mib"]["median"],
-                   "output_mib": ours["output_mib"] / full[name]["output_mib"]}
+    return {name: {"wall_s": ratio(ours["wall_s"]["median"], full[name]["wall_s"]["median"]),
+                   "rss_mib": ratio(ours["rss_mib"]["median"], full[name]["rss_mib"]["median"]),
+                   "output_mib": ratio(ours["output_mib"], full[name]["output_mib"])}
             for name in hugos}
 
 
-# --------------------------------------------------------------------------- builds into an existing output
+# ----------------------------------------------------------- builds into an existing output
 
 def no_change_builds(gazette, site, runs):
     """gazette build again over its own untouched output: reading the sources and checking the
@@ -469,8 +474,9 @@ def no_change_builds(gazette, site, runs):
     return samples
 
 
-def summarize_no_change(samples):
-    return {**run_stats([(s["wall_s"], s["rss_mib"]) for s in samples]),
+def summarize_no_change(samples, full_median):
+    wall = run_stats([(s["wall_s"], s["rss_mib"]) for s in samples])
+    return {**wall, "over_full_build": ratio(wall["wall_s"]["median"], full_median),
             "gazette_ms": stats([s["gazette_ms"] for s in samples]),
             "up_to_date": sum(s["written"] == 0 and s["deleted"] == 0 for s in samples),
             "runs": samples}
@@ -547,7 +553,8 @@ def one_article_edits(gazette, site, runs):
             article.write_bytes(original)
             s = samples[-1]
             print(f"  one-article edit {run}/{runs}: {s['wall_s']:.2f} s, {s['written']} written, "
-                  f"{s['deleted']} deleted, {s['changed_on_disk']} changed on disk", file=sys.stderr)
+                  f"{s['deleted']} deleted, {s['changed_on_disk']} changed on disk",
+                  file=sys.stderr)
     finally:
         article.write_bytes(original)
     return {"article": article_url(article), "witness": article_url(witness), "samples": samples}
@@ -561,10 +568,12 @@ def summarize_edits(edits, full_median):
 
     wall = run_stats([(s["wall_s"], s["rss_mib"]) for s in samples])
     return {"article": edits["article"], "witness": edits["witness"], **wall,
-            "over_full_build": wall["wall_s"]["median"] / full_median,
+            "over_full_build": ratio(wall["wall_s"]["median"], full_median),
             **{key: stats([s[key] for s in samples])
-               for key in ("gazette_ms", "written", "deleted", "changed_on_disk")},
-            "disk_matches_written": sum(s["changed_on_disk"] == s["written"] for s in samples),
+               for key in ("gazette_ms", "written", "deleted", "changed_on_disk",
+                           "gone_from_disk")},
+            "disk_matches_counts": sum(s["changed_on_disk"] == s["written"]
+                                       and s["gone_from_disk"] == s["deleted"] for s in samples),
             "edited_page_rewritten": count("edited_page_rewritten"),
             "witness_page_kept": len(samples) - count("witness_page_rewritten"),
             "runs": samples}
@@ -825,9 +834,10 @@ def bench_size(args, gazette, hugos, work, pairs):
     print("  emptying the trash, and a full build to build into (untimed)", file=sys.stderr)
     trash.empty()
     run_checked(gazette_build(gazette, gsite))
-    result["no_change_build"] = summarize_no_change(no_change_builds(gazette, gsite, args.runs))
-    result["one_article_edit"] = summarize_edits(one_article_edits(gazette, gsite, args.runs),
-                                                 full["gazette"]["wall_s"]["median"])
+    cold = full["gazette"]["wall_s"]["median"]
+    result["no_change_rebuild"] = summarize_no_change(no_change_builds(gazette, gsite, args.runs),
+                                                      cold)
+    result["one_article_edit"] = summarize_edits(one_article_edits(gazette, gsite, args.runs), cold)
     result["edit_to_served"] = edit_latency(gazette, gsite, work)
     return result
 
@@ -846,18 +856,23 @@ def tool_label(name, versions):
 
 
 def print_header(machine, versions, binaries):
-    print(f"machine: {machine['cpu']}, {machine['nproc']} cores, {machine['ram_gib']} GiB RAM, "
-          f"work dir on {machine['work_fs']}")
-    print("tools: " + "; ".join(f"{tool_label(name, versions)} = {binaries[name]}"
-                                for name in versions))
+    """One line for the README (machine and versions), then which binaries were measured."""
+    tools = ", ".join(tool_label(name, versions) for name in versions)
+    print(f"Machine: {machine['cpu']}, {machine['nproc']} cores, {machine['ram_gib']} GiB RAM, "
+          f"{machine['work_fs']} (work dir); {tools}.")
+    print("binaries: " + "; ".join(f"{name} {path}" for name, path in binaries.items()))
 
 
-def table_row(label, r, counts=None, ratio=""):
-    """One Markdown row: wall median and range, RSS median, output counts, ratio."""
+def table_row(label, r, counts=None, note=""):
+    """One Markdown row: wall median and range, RSS median, output counts, a ratio."""
     pages, files, mib = (f"{counts['pages']:,}", f"{counts['files']:,}",
                          f"{counts['output_mib']:.0f}") if counts else ("", "", "")
     return (f"| {label} | {r['wall_s']['median']:.2f} | {spread(r['wall_s'], '{:.2f}')} | "
-            f"{r['rss_mib']['median']:.0f} | {pages} | {files} | {mib} | {ratio} |")
+            f"{r['rss_mib']['median']:.0f} | {pages} | {files} | {mib} | {note} |")
+
+
+def times(value):
+    return "n/a" if value is None else f"{value:.2f}×"
 
 
 def print_table(result, versions, runs):
@@ -867,32 +882,32 @@ def print_table(result, versions, runs):
     print("| build | median s | min–max s | RSS MiB | pages | files | out MiB | ratio |")
     print("|---|--:|--:|--:|--:|--:|--:|---|")
     for name, r in result["full_build"].items():
-        ratio = result["gazette_over"].get(name)
-        ratio = f"gazette/this: {ratio['wall_s']:.2f}× time, {ratio['rss_mib']:.2f}× RSS" \
-            if ratio else ""
-        print(table_row(f"{tool_label(name, versions)}, full", r, r, ratio))
-    full = result["full_build"]["gazette"]["wall_s"]["median"]
-    nochange, edit = result["no_change_build"], result["one_article_edit"]
-    print(table_row("gazette, no change", nochange,
-                    ratio=f"{nochange['wall_s']['median'] / full:.2f}× its full build"))
-    print(table_row("gazette, one-article edit", edit,
-                    ratio=f"{edit['over_full_build']:.2f}× its full build"))
-    print("\nWall: GNU time %e (10 ms steps); RSS: peak, median of the runs; tools alternate run by "
-          "run, every full build writes into a fresh folder; pages = .html files (gazette's "
-          "emails included), files and MiB without gazette's `.gazette-*` records.")
+        over = result["gazette_over"].get(name)
+        over = f"gazette/this: {times(over['wall_s'])} time, {times(over['rss_mib'])} RSS" \
+            if over else ""
+        print(table_row(f"{tool_label(name, versions)}, full", r, r, over))
+    for label, key in (("no change", "no_change_rebuild"),
+                       ("one-article edit", "one_article_edit")):
+        r = result[key]
+        print(table_row(f"gazette, {label}", r,
+                        note=f"{times(r['over_full_build'])} its full build"))
+    print("\nWall: GNU time %e (10 ms steps); RSS: peak, median of the runs; tools alternate "
+          "run by run, every full build writes into a fresh folder; pages = .html files "
+          "(gazette's emails included), files and MiB without gazette's `.gazette-*` records.")
 
 
 def print_builds_in_place(result):
-    n, e = result["no_change_build"], result["one_article_edit"]
+    n, e = result["no_change_rebuild"], result["one_article_edit"]
     runs = len(e["runs"])
-    print(f"\nNo change: up to date in {n['up_to_date']}/{len(n['runs'])} runs, "
-          f"gazette's own time median {n['gazette_ms']['median']:.0f} ms.")
+    print(f"\nNo change: up to date in {n['up_to_date']}/{runs} runs; "
+          f"gazette's own time: median {n['gazette_ms']['median']:.0f} ms.")
     print(f"One-article edit (a sentence appended to {e['article']}): median "
-          f"{e['written']['median']:g} written, {e['deleted']['median']:g} deleted "
-          f"(gazette's own time median {e['gazette_ms']['median']:.0f} ms); files changed on disk "
-          f"(new inode or mtime) equal to the written count in {e['disk_matches_written']}/{runs}; "
-          f"edited page rewritten {e['edited_page_rewritten']}/{runs}; an older article's page "
-          f"({e['witness']}) kept its inode and mtime {e['witness_page_kept']}/{runs}.")
+          f"{e['written']['median']:g} written, {e['deleted']['median']:g} deleted; "
+          f"gazette's own time: median {e['gazette_ms']['median']:.0f} ms.")
+    print(f"  On disk (inode, mtime): files new or changed, and gone, match those counts "
+          f"{e['disk_matches_counts']}/{runs}; the edited page rewritten "
+          f"{e['edited_page_rewritten']}/{runs}; an older article's page ({e['witness']}) "
+          f"kept {e['witness_page_kept']}/{runs}.")
 
 
 def print_latency(result):

@@ -68,7 +68,23 @@ pub(crate) struct Rendered {
     pub anchors: Vec<String>,
     /// The body as plain text, when asked for (`render_with_text`).
     pub text: Option<String>,
+    /// Where the body first nests deeper than `MAX_DEPTH` elements, if it does. Pages show
+    /// it, but the email edition's CSS inliner would overflow its stack.
+    pub too_deep: Option<TooDeep>,
 }
+
+/// Where a body nests too deeply: line (from 0, in the body) and column (from 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TooDeep {
+    pub line: usize,
+    pub col: usize,
+    pub depth: usize,
+}
+
+/// How deeply a body's elements may nest (Markdown blocks and raw HTML together) for the
+/// email edition: a few dozen levels is already a lot; the CSS inliner recurses once per
+/// level and runs out of stack in the thousands.
+pub(crate) const MAX_DEPTH: usize = 500;
 
 pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -134,7 +150,7 @@ pub(crate) fn render_with_text(
 ) -> Rendered {
     let events =
         TextMergeWithOffset::new(Parser::new_ext(body, parser_options()).into_offset_iter());
-    let mut state = State::new(options);
+    let mut state = State::new(options, body);
     let mut text = text_width.map(|width| text::Writer::new(options, width));
     for (event, range) in events {
         // Prose is typeset once, for the page and the text alike; code stays as written.
@@ -168,6 +184,8 @@ struct FootnoteDef<'a> {
 
 struct State<'o, 'a> {
     options: &'o RenderOptions<'o>,
+    /// The Markdown being rendered (for the place of a problem).
+    body: &'a str,
     out: Vec<Event<'a>>,
     rendered: Rendered,
     depth: usize,
@@ -184,13 +202,16 @@ struct State<'o, 'a> {
     image_alt: String,
     image_offset: usize,
     verbatim_link_depth: usize,
+    /// Elements opened by raw HTML and not closed yet (an estimate: see `raw_depth_change`).
+    html_depth: usize,
     prev_char: Option<char>,
 }
 
 impl<'o, 'a> State<'o, 'a> {
-    fn new(options: &'o RenderOptions<'o>) -> Self {
+    fn new(options: &'o RenderOptions<'o>, body: &'a str) -> Self {
         State {
             options,
+            body,
             out: Vec::new(),
             rendered: Rendered::default(),
             depth: 0,
@@ -207,6 +228,7 @@ impl<'o, 'a> State<'o, 'a> {
             image_alt: String::new(),
             image_offset: 0,
             verbatim_link_depth: 0,
+            html_depth: 0,
             prev_char: None,
         }
     }
@@ -231,6 +253,16 @@ impl<'o, 'a> State<'o, 'a> {
                 _ => {}
             }
             return;
+        }
+        if let Event::Html(html) | Event::InlineHtml(html) = &event {
+            let change = raw_depth_change(html);
+            self.html_depth = self.html_depth.saturating_add_signed(change);
+        }
+        if matches!(
+            event,
+            Event::Start(_) | Event::Html(_) | Event::InlineHtml(_)
+        ) {
+            self.note_depth(range.start);
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
@@ -347,6 +379,19 @@ impl<'o, 'a> State<'o, 'a> {
             other => self.emit(Event::End(other)),
         }
         self.after_block();
+    }
+
+    /// Records where the body first nests too deeply, if it does.
+    fn note_depth(&mut self, offset: usize) {
+        let depth = self.depth + 1 + self.html_depth;
+        if depth > MAX_DEPTH && self.rendered.too_deep.is_none() {
+            let at = crate::error::Location::from_offset("", self.body, offset, 0);
+            self.rendered.too_deep = Some(TooDeep {
+                line: at.line,
+                col: at.col,
+                depth,
+            });
+        }
     }
 
     /// Records the summary cut once a top-level block holding the marker has closed.
@@ -537,6 +582,35 @@ impl<'o, 'a> State<'o, 'a> {
             .max(1);
         rendered
     }
+}
+
+/// How many elements a fragment of raw HTML leaves open: +1 for each start tag, -1 for each
+/// end tag, nothing for void elements, self-closing tags, comments and elements whose end
+/// tag HTML lets one leave out (which would otherwise count as ever deeper). An estimate,
+/// for `MAX_DEPTH` only: it never changes what the page shows.
+fn raw_depth_change(html: &str) -> isize {
+    const NO_END: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option",
+    ];
+    let mut change = 0;
+    for piece in html.split('<').skip(1) {
+        let (closing, rest) = match piece.strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, piece),
+        };
+        let name: String = rest
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let self_closing = rest.split('>').next().is_some_and(|tag| tag.ends_with('/'));
+        if name.is_empty() || NO_END.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        change += if closing { -1 } else { 1 };
+    }
+    change
 }
 
 /// Flat (level, id, title) headings -> a tree, each heading holding the deeper ones after it.

@@ -11,7 +11,7 @@ use super::Values;
 use super::html::absolute_fragments;
 use super::inputs::Inputs;
 use crate::error::{Error, Location, Result};
-use crate::markdown::{self, RenderOptions, Restyler, TEXT_WIDTH};
+use crate::markdown::{self, MAX_DEPTH, RenderOptions, Restyler, TEXT_WIDTH};
 use crate::site::resolve_link;
 
 /// Width of the email's text column: 600 px minus 24 px of padding on each side.
@@ -62,7 +62,8 @@ fn plain_text(inputs: &Inputs, id: usize) -> String {
     markdown::render_text(&page.body, &options, TEXT_WIDTH)
 }
 
-/// Everything the templates of issue `issue`'s email edition (in edition `edition`) see.
+/// What the templates of issue `issue`'s email edition (in edition `edition`) see, besides
+/// the values its language shares (`Inputs::shared`).
 pub(crate) fn values(inputs: &Inputs, edition: usize, issue: usize) -> Values {
     let (config, site) = (&*inputs.config, &*inputs.site);
     let lang = site.editions[edition].lang.as_str();
@@ -108,7 +109,6 @@ pub(crate) fn values(inputs: &Inputs, edition: usize, issue: usize) -> Values {
         ("lang", Value::from(lang)),
         ("config", inputs.plan.config.clone()),
     ];
-    values.extend(inputs.shared(lang).iter().cloned());
     values.extend([
         ("issue", Value::from_serializable(&view)),
         ("articles", Value::from_serializable(&articles)),
@@ -125,8 +125,13 @@ pub(crate) fn render_email(
     edition: usize,
     issue: usize,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
-    let path = &inputs.site.editions[edition].issues[issue].path;
-    let context = super::context(values(inputs, edition, issue));
+    let issue_data = &inputs.site.editions[edition].issues[issue];
+    for id in issue_data.articles.iter().copied().chain(issue_data.intro) {
+        refuse_deep_nesting(inputs, id)?;
+    }
+    let path = &issue_data.path;
+    let lang = &inputs.site.editions[edition].lang;
+    let context = super::context(inputs.with_shared(lang, values(inputs, edition, issue)));
     let html_path = format!("{path}email.html");
     let html = inputs.theme.render("email.html", &context, &html_path)?;
     let html = restyle_code(&inputs.restyler, &html);
@@ -135,6 +140,23 @@ pub(crate) fn render_email(
         .theme
         .render_bytes("email.txt", &context, &format!("{path}email.txt"))?;
     Ok((html.into_bytes(), text))
+}
+
+/// Refuses a page the CSS inliner could not take: nested deeper than `MAX_DEPTH`.
+fn refuse_deep_nesting(inputs: &Inputs, id: usize) -> Result<()> {
+    let Some(deep) = inputs.bodies.body(id).too_deep else {
+        return Ok(());
+    };
+    let page = &inputs.site.pages[id];
+    Err(Error::Content {
+        location: Location::at(&page.source, page.body_line + deep.line, deep.col),
+        message: format!(
+            "nested {} levels deep here (lists, quotes or HTML elements inside one another): \
+             the email edition of issue {} takes at most {MAX_DEPTH}; flatten it",
+            deep.depth,
+            page.front.issue.unwrap_or_default()
+        ),
+    })
 }
 
 /// The highlighted code blocks Markdown writes (`<pre class="code"…><code…>`) with their

@@ -11,8 +11,9 @@ use tera::Value;
 use super::plan::SitePlan;
 use super::theme::Theme;
 use super::views::{self, IssueView};
-use crate::bodies::BodySource;
+use crate::bodies::{BodyKeys, BodySource};
 use crate::config::Config;
+use crate::key::to_hex;
 use crate::markdown::Restyler;
 use crate::site::{Section, Site};
 
@@ -31,6 +32,8 @@ pub(crate) struct Inputs {
     summaries: Vec<OnceLock<Value>>,
     /// Code colours for the email editions, shared by all of them.
     pub restyler: Arc<Restyler>,
+    /// Inputs that compute keys (`keyed`): each list entry is its own key.
+    keyed: bool,
 }
 
 impl Inputs {
@@ -53,21 +56,25 @@ impl Inputs {
             shared: HashMap::new(),
             summaries,
             restyler: Arc::default(),
+            keyed: false,
         };
         inputs.shared = shared_values(&inputs);
         inputs
     }
 
-    /// The same inputs with other bodies (`serve`, after an edit of texts alone; keys).
-    pub(crate) fn with_bodies(&self, bodies: Arc<dyn BodySource>) -> Inputs {
-        Inputs::new(
+    /// The same inputs for computing keys (see `render::Files`): each body is its key, and
+    /// each list entry the key of what it shows, so that a list's values hash quickly.
+    pub(crate) fn keyed(&self) -> Inputs {
+        let mut keyed = Inputs::new(
             self.config.clone(),
             self.site.clone(),
             self.theme.clone(),
             self.plan.clone(),
-            bodies,
+            Arc::new(BodyKeys::new(&*self.bodies)),
             self.relative,
-        )
+        );
+        keyed.keyed = true;
+        keyed
     }
 
     /// What every page in `lang` sees.
@@ -75,12 +82,24 @@ impl Inputs {
         self.shared.get(lang).map_or(&[], Vec::as_slice)
     }
 
+    /// `values` after what every page in `lang` sees.
+    pub(crate) fn with_shared(&self, lang: &str, values: Shared) -> Shared {
+        let mut all = self.shared(lang).to_vec();
+        all.extend(values);
+        all
+    }
+
     /// The list entry of page `id`, made once.
     pub(crate) fn summary(&self, id: usize) -> Value {
         self.summaries[id]
             .get_or_init(|| {
                 let body = self.bodies.body(id);
-                views::page_view(&self.config, &self.site, id, &body, false)
+                let view = views::page_view(&self.config, &self.site, id, &body, false);
+                if self.keyed {
+                    Value::from(to_hex(super::values_key_of(&view)))
+                } else {
+                    view
+                }
             })
             .clone()
     }
@@ -99,6 +118,21 @@ impl Inputs {
             .map(|i| Value::safe_string(&self.bodies.body(i).html));
         let fallback = self.issue_title(lang, issue.number);
         views::issue_view(&self.config, &self.site, issue, intro, pages, fallback)
+    }
+
+    /// Issue `issue` of edition `edition` as an outline: its articles as links, no intro. What
+    /// a page that only names the issue shows (the archive, `latest_issue` on every page):
+    /// an edit of an article's text does not change it.
+    pub(crate) fn issue_outline(&self, edition: usize, issue: usize) -> IssueView {
+        let lang = &self.site.editions[edition].lang;
+        let issue = &self.site.editions[edition].issues[issue];
+        let links = issue
+            .articles
+            .iter()
+            .map(|&a| views::article_link(&self.config, &self.site.pages[a]))
+            .collect();
+        let fallback = self.issue_title(lang, issue.number);
+        views::issue_view(&self.config, &self.site, issue, None, links, fallback)
     }
 
     /// The same issue number in the other languages: (lang, its view).
@@ -164,7 +198,7 @@ struct NavLink {
 fn shared_values(inputs: &Inputs) -> HashMap<String, Shared> {
     let (config, site) = (&*inputs.config, &*inputs.site);
     let mut per_lang = HashMap::new();
-    for edition in site.editions.iter() {
+    for (e, edition) in site.editions.iter().enumerate() {
         let lang = edition.lang.as_str();
         let Some(language) = config.language(lang) else {
             continue;
@@ -196,17 +230,7 @@ fn shared_values(inputs: &Inputs) -> HashMap<String, Shared> {
         };
         let latest = match edition.issues.first() {
             None => Value::none(),
-            Some(issue) => {
-                let links = issue
-                    .articles
-                    .iter()
-                    .map(|&a| views::article_link(config, &site.pages[a]))
-                    .collect();
-                let fallback = inputs.issue_title(lang, issue.number);
-                Value::from_serializable(&views::issue_view(
-                    config, site, issue, None, links, fallback,
-                ))
-            }
+            Some(_) => Value::from_serializable(&inputs.issue_outline(e, 0)),
         };
         let values = vec![
             ("site", Value::from_serializable(&site_view)),

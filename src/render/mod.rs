@@ -23,7 +23,6 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::bodies::BodyKeys;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyWriter, key_of};
 pub(crate) use inputs::Inputs;
@@ -92,7 +91,8 @@ fn render_bytes(inputs: &Inputs, path: &str, target: &Target) -> Result<Vec<u8>>
     let bytes = match target {
         Target::Page(job) => {
             let job = &inputs.plan.jobs[*job];
-            let context = context(pages::values(inputs, job));
+            let lang = pages::page_lang(inputs, job);
+            let context = context(inputs.with_shared(lang, pages::values(inputs, job)));
             let html = inputs
                 .theme
                 .render_bytes(&job.template, &context, &job.path)?;
@@ -178,7 +178,7 @@ impl Files {
     /// the options, the config and the templates) and of the values the template sees, each
     /// body's key standing in for the body (nothing is rendered); for copies, of the source.
     pub(crate) fn of(inputs: &Inputs, global: Key) -> Files {
-        let keyed = inputs.with_bodies(std::sync::Arc::new(BodyKeys::new(&*inputs.bodies)));
+        let keyed = inputs.keyed();
         let paths: Vec<String> = inputs.plan.targets.iter().map(|(p, _)| p.clone()).collect();
         Files {
             keys: keys(&keyed, global),
@@ -207,6 +207,13 @@ impl Files {
 fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
     let targets = &keyed.plan.targets;
     let global = global.to_le_bytes();
+    // What every page of a language shares is hashed once.
+    let shared: std::collections::HashMap<&str, [u8; 16]> = keyed
+        .config
+        .language_codes()
+        .map(|lang| (lang, values_key(keyed.shared(lang))))
+        .collect();
+    let shared_of = |lang: &str| shared.get(lang).copied().unwrap_or_default();
     targets
         .par_iter()
         .map(|(path, target)| match target {
@@ -214,8 +221,10 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
             Target::Copy(FileData::Builtin(bytes)) => key_of(&[b"built in", bytes]),
             Target::Page(job) => {
                 let job = &keyed.plan.jobs[*job];
+                let shared = shared_of(pages::page_lang(keyed, job));
                 let values = values_key(&pages::values(keyed, job));
-                key_of(&[&global, path.as_bytes(), job.template.as_bytes(), &values])
+                let template = job.template.as_bytes();
+                key_of(&[&global, path.as_bytes(), template, &shared, &values])
             }
             Target::Feed { edition, kind } => {
                 let edition = &keyed.site.editions[*edition];
@@ -228,8 +237,9 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
                 ])
             }
             Target::Email { edition, issue, .. } => {
+                let shared = shared_of(&keyed.site.editions[*edition].lang);
                 let values = values_key(&email::values(keyed, *edition, *issue));
-                key_of(&[&global, path.as_bytes(), &values])
+                key_of(&[&global, path.as_bytes(), &shared, &values])
             }
             // Made by code from the plan alone, in no time: its bytes are its key.
             Target::Sitemap | Target::Robots => {
@@ -240,8 +250,16 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
         .collect()
 }
 
+/// A hash of one template value.
+pub(crate) fn values_key_of(value: &Value) -> Key {
+    let mut hasher = KeyWriter::new();
+    // Writing to a hasher cannot fail; a value that does not serialize is left out.
+    let _ = serde_json::to_writer(&mut hasher, value);
+    hasher.finish()
+}
+
 /// A hash of template values, as bytes.
-fn values_key(values: &Values) -> [u8; 16] {
+fn values_key(values: &[(&'static str, Value)]) -> [u8; 16] {
     let mut hasher = KeyWriter::new();
     for (name, value) in values {
         hasher.update(name.as_bytes());

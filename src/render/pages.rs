@@ -54,7 +54,8 @@ struct SwitchView<'a> {
     translated: bool,
 }
 
-/// Everything page `job`'s template sees.
+/// What page `job`'s template sees besides the values every page of its language shares
+/// (`Inputs::shared`, for the language `page_lang` gives).
 pub(crate) fn values(inputs: &Inputs, job: &Job) -> Values {
     let config = &*inputs.config;
     let plan = &*inputs.plan;
@@ -65,7 +66,6 @@ pub(crate) fn values(inputs: &Inputs, job: &Job) -> Values {
         ("current_url", Value::from(config.absolute(&job.path))),
         ("lang", Value::from(lang)),
     ];
-    context.extend(inputs.shared(lang).iter().cloned());
     let versions: &[(String, String)] = job
         .route
         .as_deref()
@@ -118,6 +118,13 @@ pub(crate) fn values(inputs: &Inputs, job: &Job) -> Values {
     context.push(("translations", Value::from_serializable(&translations)));
     context.extend(own_values(inputs, job));
     context
+}
+
+/// The language whose shared values page `job` sees.
+pub(crate) fn page_lang<'a>(inputs: &'a Inputs, job: &'a Job) -> &'a str {
+    job.lang
+        .as_deref()
+        .unwrap_or(&inputs.config.default_language)
 }
 
 fn default_head(config: &Config) -> Value {
@@ -356,11 +363,11 @@ fn tag_values(inputs: &Inputs, edition: usize, tag: usize, page: usize, lang: &s
     ]
 }
 
-/// The archive of a language's issues.
+/// The archive of a language's issues, as outlines.
 fn issues_values(inputs: &Inputs, edition: usize, lang: &str) -> Values {
     let title = inputs.theme.string(lang, "issues").unwrap_or("Issues");
     let issues: Vec<_> = (0..inputs.site.editions[edition].issues.len())
-        .map(|i| inputs.issue_view(edition, i))
+        .map(|i| inputs.issue_outline(edition, i))
         .collect();
     vec![
         ("head", head(title, title, "", None, "website")),
