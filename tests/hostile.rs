@@ -298,3 +298,73 @@ fn a_build_killed_at_random_moments_leaves_the_old_output_or_the_new_one() {
         );
     }
 }
+
+/// Bodies that nest thousands of levels deep: lists, raw HTML and quotes.
+fn deep_bodies() -> [(&'static str, String); 3] {
+    [
+        (
+            "lists",
+            (0..2000)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect(),
+        ),
+        (
+            "divs",
+            format!("{}x{}", "<div>".repeat(3000), "</div>".repeat(3000)),
+        ),
+        ("quotes", format!("{} x", ">".repeat(4000))),
+    ]
+}
+
+#[test]
+fn deep_nesting_builds_as_pages_and_is_refused_with_its_place_in_an_email() {
+    for (name, body) in deep_bodies() {
+        let site = TestSite::new();
+        site.write(
+            &format!("content/news/{name}.fr.md"),
+            &article(name, "", &format!("Intro.\n\n{body}")),
+        );
+        site.build_ok();
+        assert!(site.exists(&format!("fr/news/{name}/index.html")), "{name}");
+        // In an issue, the email edition refuses it, naming the file and line.
+        site.write(
+            &format!("content/news/{name}.fr.md"),
+            &article(name, "issue = 1", &format!("Intro.\n\n{body}")),
+        );
+        let error = site.build().expect_err(name);
+        let message = error.to_string();
+        let file = format!("content/news/{name}.fr.md:");
+        let line: usize = message
+            .strip_prefix(&file)
+            .and_then(|rest| rest.split(':').next()?.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: no file and line in {message}"));
+        assert!(line >= 7, "{name}: a line of the body, {message}");
+        assert!(
+            message.contains("the email edition of issue 1 takes at most 500"),
+            "{message}"
+        );
+        // `check` says the same, and exits as a command that found an error does.
+        let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(["check", "--root"])
+            .arg(site.root())
+            .output()
+            .expect("running check");
+        assert_eq!(output.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("{file}{line}:")), "{stderr}");
+    }
+}
+
+#[test]
+fn a_deep_but_reasonable_nest_makes_its_email() {
+    let site = TestSite::new();
+    let body: String = (0..120)
+        .map(|i| format!("{}- x\n", "  ".repeat(i)))
+        .collect();
+    site.write(
+        "content/news/deep.fr.md",
+        &article("Deep", "issue = 1", &body),
+    );
+    site.build_ok();
+    assert!(site.read("fr/issues/1/email.html").contains("<ul"));
+}

@@ -255,14 +255,11 @@ impl<'o, 'a> State<'o, 'a> {
             return;
         }
         if let Event::Html(html) | Event::InlineHtml(html) = &event {
-            let change = raw_depth_change(html);
+            let (change, deepest) = raw_depth_change(html);
+            self.note_depth(range.start, self.html_depth + deepest);
             self.html_depth = self.html_depth.saturating_add_signed(change);
-        }
-        if matches!(
-            event,
-            Event::Start(_) | Event::Html(_) | Event::InlineHtml(_)
-        ) {
-            self.note_depth(range.start);
+        } else if matches!(event, Event::Start(_)) {
+            self.note_depth(range.start, self.html_depth);
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
@@ -381,9 +378,10 @@ impl<'o, 'a> State<'o, 'a> {
         self.after_block();
     }
 
-    /// Records where the body first nests too deeply, if it does.
-    fn note_depth(&mut self, offset: usize) {
-        let depth = self.depth + 1 + self.html_depth;
+    /// Records where the body first nests too deeply, if it does: `html_depth` elements of
+    /// raw HTML are open inside the Markdown blocks open here.
+    fn note_depth(&mut self, offset: usize, html_depth: usize) {
+        let depth = self.depth + 1 + html_depth;
         if depth > MAX_DEPTH && self.rendered.too_deep.is_none() {
             let at = crate::error::Location::from_offset("", self.body, offset, 0);
             self.rendered.too_deep = Some(TooDeep {
@@ -584,16 +582,18 @@ impl<'o, 'a> State<'o, 'a> {
     }
 }
 
-/// How many elements a fragment of raw HTML leaves open: +1 for each start tag, -1 for each
-/// end tag, nothing for void elements, self-closing tags, comments and elements whose end
-/// tag HTML lets one leave out (which would otherwise count as ever deeper). An estimate,
-/// for `MAX_DEPTH` only: it never changes what the page shows.
-fn raw_depth_change(html: &str) -> isize {
+/// How many elements a fragment of raw HTML leaves open, and how many it opens at its
+/// deepest: +1 for each start tag, -1 for each end tag, nothing for void elements,
+/// self-closing tags, comments and elements whose end tag HTML lets one leave out (which
+/// would otherwise count as ever deeper). An estimate, for `MAX_DEPTH` only: it never
+/// changes what the page shows.
+fn raw_depth_change(html: &str) -> (isize, usize) {
     const NO_END: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option",
     ];
-    let mut change = 0;
+    let mut change: isize = 0;
+    let mut deepest = 0;
     for piece in html.split('<').skip(1) {
         let (closing, rest) = match piece.strip_prefix('/') {
             Some(rest) => (true, rest),
@@ -609,8 +609,9 @@ fn raw_depth_change(html: &str) -> isize {
             continue;
         }
         change += if closing { -1 } else { 1 };
+        deepest = deepest.max(change.max(0).unsigned_abs());
     }
-    change
+    (change, deepest)
 }
 
 /// Flat (level, id, title) headings -> a tree, each heading holding the deeper ones after it.

@@ -200,3 +200,15 @@ fn words_are_counted_as_split_whitespace_counts_them() {
         );
     }
 }
+
+#[test]
+fn raw_html_depth_is_counted_at_its_deepest() {
+    assert_eq!(super::raw_depth_change("<div><div>x</div></div>"), (0, 2));
+    assert_eq!(super::raw_depth_change("<div class=\"a\">"), (1, 1));
+    assert_eq!(super::raw_depth_change("</section>"), (-1, 0));
+    // Void and self-closing elements, optional end tags and comments do not nest.
+    assert_eq!(
+        super::raw_depth_change("<p>a<p>b<br><img src=x><x-y/><!-- c --><li>"),
+        (0, 0)
+    );
+}
