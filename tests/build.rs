@@ -446,6 +446,35 @@ fn the_sample_newsletter_builds() {
 }
 
 #[test]
+fn the_user_guide_builds_and_passes_check() {
+    let docs = Path::new(REPO).join("docs");
+    let diagnostics = gazette::commands::check::check(&docs, false);
+    let said: Vec<String> = diagnostics
+        .errors
+        .iter()
+        .map(|e| e.to_string())
+        .chain(diagnostics.warnings.iter().map(|w| w.to_string()))
+        .collect();
+    assert_eq!(said, Vec::<String>::new(), "docs/: no error and no warning");
+    let out = tempfile::tempdir().unwrap();
+    let options = gazette::BuildOptions {
+        root: docs,
+        output: Some(out.path().join("site")),
+        ..Default::default()
+    };
+    let report = gazette::build(&options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.pages >= 9, "{} pages", report.pages);
+    let home = scraper::Html::parse_document(
+        &std::fs::read_to_string(out.path().join("site/index.html")).unwrap(),
+    );
+    assert_eq!(
+        attr(&home, "html", "lang").as_deref(),
+        Some("en"),
+        "English at the root"
+    );
+}
+
+#[test]
 fn relative_build_can_be_browsed_from_disk() {
     let site = TestSite::fixture("bilingual");
     let mut options = site.options();

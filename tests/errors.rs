@@ -399,3 +399,96 @@ fn a_theme_that_is_not_there_is_named() {
         "{error}"
     );
 }
+
+/// `gazette check` on `site`: its exit code and every `path:line:col: message` line.
+fn check_lines(site: &TestSite) -> (Option<i32>, Vec<String>) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["check", "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("running check");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines = stderr
+        .lines()
+        .filter(|l| l.starts_with("content/") || l.starts_with("static/"))
+        .map(str::to_string)
+        .collect();
+    (output.status.code(), lines)
+}
+
+#[test]
+fn check_and_build_find_every_output_collision_in_one_run_naming_the_sources() {
+    let breakage = |s: &TestSite| {
+        // Sections whose names differ only in case.
+        s.write("content/Notes/a.fr.md", &article("A", "", "x"));
+        s.write("content/notes/b.fr.md", &article("B", "", "x"));
+        // A slug that is the name of the section list's own file.
+        s.write(
+            "content/news/idx.fr.md",
+            &article("Idx", "slug = \"index.html\"", "x"),
+        );
+        // A static file where a page's folder goes.
+        s.write("static/fr/news", "a file");
+        // Folder names that differ only in Unicode normalization (NFC, then NFD).
+        s.write("content/caf\u{e9}/x.fr.md", &article("X", "", "x"));
+        s.write("content/cafe\u{301}/y.fr.md", &article("Y", "", "x"));
+        // An article where the news list's second page goes.
+        s.write("content/news/page/2.fr.md", &article("Two", "", "x"));
+    };
+    let (error, messages) = fails_cleanly(breakage);
+    assert!(matches!(error, Error::Many(_)), "{error}");
+    let expected = [
+        "content/Notes/a.fr.md", // or notes/: one of the two sections is named
+        "content/news/idx.fr.md",
+        "static/fr/news",
+        "content/news/page/2.fr.md",
+    ];
+    for source in expected {
+        let named = |m: &String| {
+            m.contains(source) || (source.contains("Notes") && m.contains("content/notes/"))
+        };
+        assert!(
+            messages.iter().any(named),
+            "{source} is not named in {messages:?}"
+        );
+    }
+    assert!(
+        messages.iter().any(|m| m.contains("caf")),
+        "the NFC/NFD folders: {messages:?}"
+    );
+    // `check` finds the same, in one run.
+    let site = TestSite::fixture("bilingual");
+    breakage(&site);
+    let (code, lines) = check_lines(&site);
+    assert_eq!(code, Some(1));
+    assert!(lines.len() >= 5, "{lines:?}");
+}
+
+#[test]
+fn a_slug_longer_than_file_systems_take_is_refused_by_check_and_build() {
+    let slug = "a".repeat(300);
+    let (_, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/long.fr.md",
+            &article("Long", &format!("slug = \"{slug}\""), "x"),
+        );
+    });
+    assert!(
+        first(&messages).starts_with("content/news/long.fr.md")
+            && first(&messages).contains("longer than"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn a_static_file_at_the_manifests_name_is_refused_by_check_and_build() {
+    let (error, messages) = fails_cleanly(|s| {
+        s.write("static/.gazette-output", "mine");
+    });
+    assert!(matches!(error, Error::Output { .. }), "{error}");
+    assert!(first(&messages).contains(".gazette-"), "{messages:?}");
+    let site = TestSite::fixture("bilingual");
+    site.write("static/.gazette-output", "mine");
+    assert_eq!(check_lines(&site).0, Some(1));
+}

@@ -6,6 +6,7 @@
 //! `keys` says what each file is made from without rendering it: a hash of the values its
 //! template sees, computed with each body's key standing in for the body.
 
+mod collisions;
 mod email;
 mod feeds;
 mod html;

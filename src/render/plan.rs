@@ -10,7 +10,7 @@ use tera::Value;
 use super::file_for;
 use super::theme_files::{FileData, ThemeFiles};
 use crate::config::Config;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::site::{Edition, PageKind, Site};
 
 /// What an HTML page shows.
@@ -142,24 +142,18 @@ impl SitePlan {
         }
         targets.push(("sitemap.xml".into(), Target::Sitemap));
         targets.push(("robots.txt".into(), Target::Robots));
-        let mut index: HashMap<String, usize> = targets
+        for (path, source) in copies(config, site, theme_files) {
+            targets.push((path, Target::Copy(source)));
+        }
+        let collisions = super::collisions::collisions(config, site, &jobs, &targets);
+        if let Some(error) = Error::from_many(collisions) {
+            return Err(error);
+        }
+        let index = targets
             .iter()
             .enumerate()
             .map(|(i, (p, _))| (p.clone(), i))
             .collect();
-        for (path, source) in copies(config, site, theme_files) {
-            if let Some(&existing) = index.get(&path) {
-                return Err(Error::Output {
-                    location: Location::file(source.shown(config, &path)),
-                    message: format!(
-                        "this file would be published at {path}, where gazette writes {}: rename or move it",
-                        targets[existing].0
-                    ),
-                });
-            }
-            index.insert(path.clone(), targets.len());
-            targets.push((path, Target::Copy(source)));
-        }
         Ok(SitePlan {
             jobs,
             routes,
