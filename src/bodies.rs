@@ -391,6 +391,10 @@ fn problems(page: &Page, markdown: &str, body: &Rendered) -> (Vec<Error>, Vec<Wa
                       ![like this](image.png)"
                 .into(),
         })
+        .chain(body.warnings.iter().map(|problem| Warning {
+            location: at(problem.offset),
+            message: problem.message.clone(),
+        }))
         .collect();
     (errors, warnings)
 }

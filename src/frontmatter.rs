@@ -21,8 +21,7 @@ struct RawFront {
     date: Option<Spanned<toml::Value>>,
     description: Option<String>,
     slug: Option<Spanned<String>>,
-    #[serde(default)]
-    tags: Vec<String>,
+    tags: Option<Spanned<Vec<String>>>,
     issue: Option<Spanned<i64>>,
     #[serde(default)]
     draft: bool,
@@ -232,11 +231,10 @@ fn resolve(raw: RawFront, path: &Path, text: &str, needs_date: bool) -> Result<F
             .filter(|d| !d.trim().is_empty())
             .map(without_controls),
         slug,
-        tags: raw
-            .tags
-            .into_iter()
-            .filter(|t| !t.trim().is_empty())
-            .collect(),
+        tags: match raw.tags {
+            Some(raw) => tags(raw, &at)?,
+            None => Vec::new(),
+        },
         issue,
         draft: raw.draft,
         authors: raw.authors,
@@ -247,6 +245,34 @@ fn resolve(raw: RawFront, path: &Path, text: &str, needs_date: bool) -> Result<F
         image: raw.image.filter(|i| !i.trim().is_empty()),
         extra: raw.extra,
     })
+}
+
+/// Most tags a page may have: each tag page lists the page with all its tags, so a page with
+/// thousands makes gigabytes of output.
+const MOST_TAGS: usize = 100;
+
+/// The tags, blank ones left out, at most `MOST_TAGS`.
+fn tags(
+    raw: Spanned<Vec<String>>,
+    at: &impl Fn(std::ops::Range<usize>) -> Location,
+) -> Result<Vec<String>> {
+    let span = raw.span();
+    let tags: Vec<String> = raw
+        .into_inner()
+        .into_iter()
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    if tags.len() > MOST_TAGS {
+        return Err(Error::FrontMatter {
+            location: at(span),
+            message: format!(
+                "{} tags: a page takes at most {MOST_TAGS} (every tag's page lists it with all \
+                 of them)",
+                tags.len()
+            ),
+        });
+    }
+    Ok(tags)
 }
 
 /// Control characters pasted into a title have no meaning and break XML: dropped.

@@ -221,10 +221,12 @@ fn plan(
     diagnostics: &mut Diagnostics,
 ) -> Option<Prepared> {
     let theme_files = diagnostics.take(render::ThemeFiles::find(&config))?;
+    // Both are tried, so that a template mistake does not hide a static file's.
     let theme = render::Theme::load(&config, &theme_files, site::link_table(&config, &site));
-    let (theme, warnings) = diagnostics.take(theme)?;
+    let theme = diagnostics.take(theme);
+    let plan = diagnostics.take(render::SitePlan::new(&config, &site, &theme_files));
+    let ((theme, warnings), plan) = (theme?, plan?);
     diagnostics.warnings.extend(warnings);
-    let plan = diagnostics.take(render::SitePlan::new(&config, &site, &theme_files))?;
     let markdown = how.free_markdown.then(|| site.take_markdown());
     let (config, site) = (Arc::new(config), Arc::new(site));
     let bodies = Arc::new(Bodies::new(

@@ -152,7 +152,7 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
                 eprintln!(
                     "{} is up to date ({} pages, {} files): nothing changed since it was built; \
                      checked in {} ms",
-                    report.output.display(),
+                    report::visible(&report.output.display().to_string()),
                     report.pages,
                     report.files,
                     started.elapsed().as_millis()
@@ -162,7 +162,7 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
                     "built {} pages ({} files) into {} in {} ms: {} written, {} deleted",
                     report.pages,
                     report.files,
-                    report.output.display(),
+                    report::visible(&report.output.display().to_string()),
                     started.elapsed().as_millis(),
                     report.written,
                     report.deleted
@@ -177,7 +177,7 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
             eprintln!(
                 "{count} error{}: the build failed and {} was left as it was",
                 if count == 1 { "" } else { "s" },
-                output.display()
+                report::visible(&output.display().to_string())
             );
             ExitCode::from(1)
         }

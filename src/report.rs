@@ -35,12 +35,12 @@ impl<'a> Reporter<'a> {
                     let message = text.strip_prefix(&format!("{prefix}: ")).unwrap_or(&text);
                     eprintln!(
                         "{}: {}",
-                        self.paint("1", &prefix),
-                        self.paint("31", message)
+                        self.paint("1", &visible(&prefix)),
+                        self.paint("31", &visible(message))
                     );
                     self.snippet(location, "31");
                 }
-                None => eprintln!("{}", self.paint("31", &text)),
+                None => eprintln!("{}", self.paint("31", &visible(&text))),
             }
         }
     }
@@ -48,9 +48,9 @@ impl<'a> Reporter<'a> {
     pub fn warning(&self, warning: &Warning) {
         eprintln!(
             "{}: {} {}",
-            self.paint("1", &warning.location.to_string()),
+            self.paint("1", &visible(&warning.location.to_string())),
             self.paint("33", "warning:"),
-            warning.message
+            visible(&warning.message)
         );
         self.snippet(&warning.location, "33");
     }
@@ -72,7 +72,7 @@ impl<'a> Reporter<'a> {
         let number = location.line.to_string();
         let gutter = " ".repeat(number.len());
         eprintln!("{gutter} |");
-        eprintln!("{number} | {line}");
+        eprintln!("{number} | {}", visible(line));
         if location.col > 0 {
             let pad: String = line
                 .chars()
@@ -81,5 +81,42 @@ impl<'a> Reporter<'a> {
                 .collect();
             eprintln!("{gutter} | {pad}{}", self.paint(code, "^"));
         }
+    }
+}
+
+/// `text` safe to print on a terminal: control characters (an escape sequence in a file name
+/// or a source line could move the cursor, clear the screen or fake a line) shown as
+/// `\u{1b}`; tabs and line ends kept.
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(is_hidden) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if is_hidden(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Control characters, but tab and line feed, and Unicode's bidirectional overrides (which
+/// reorder what follows them on screen).
+fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_shown_not_run() {
+        assert_eq!(visible("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(visible("ok\tstill ok"), "ok\tstill ok");
+        assert_eq!(visible("x\u{202e}y"), "x\\u{202e}y");
     }
 }

@@ -145,46 +145,78 @@ pub(crate) fn read_content(config: &Config, cache: Option<&Cache>) -> Sources {
 
 /// Lists content/ relative paths (with `/`): Markdown files, other files, and walk errors.
 fn walk(root: &Path, content: &Path) -> (Vec<String>, Vec<String>, Vec<Error>) {
-    let mut markdown = Vec::new();
-    let mut others = Vec::new();
+    let (files, errors) = walk_files(root, content, is_ignored);
+    let (markdown, others) = files
+        .into_iter()
+        .map(|(rel, _)| rel)
+        .partition(|rel| rel.ends_with(".md"));
+    (markdown, others, errors)
+}
+
+/// The files under `dir` (a folder of the site at `root`), sorted, as (path relative to
+/// `dir` with `/`, path), without those whose name is `ignored`. Symbolic links are
+/// followed, but one that leads outside the site is an error naming it: nothing outside the
+/// site folder is ever published. Walk errors (a link loop, an unreadable folder) too.
+fn walk_files(
+    root: &Path,
+    dir: &Path,
+    ignored: fn(&str) -> bool,
+) -> (Vec<(String, PathBuf)>, Vec<Error>) {
+    let mut files = Vec::new();
     let mut errors = Vec::new();
-    let walker = WalkDir::new(content)
+    if !dir.is_dir() {
+        return (files, errors);
+    }
+    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let shown = |path: &Path| path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+        .filter_entry(move |e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().unwrap_or(content).to_path_buf();
-                let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                let path = e.path().unwrap_or(dir).to_path_buf();
                 let message = if e.loop_ancestor().is_some() {
                     "symbolic link loop: this link points to one of its own parent folders".into()
                 } else {
                     format!("cannot read: {e}")
                 };
                 errors.push(Error::Content {
-                    location: Location::file(shown),
+                    location: Location::file(shown(&path)),
                     message,
                 });
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            let target = std::fs::canonicalize(entry.path());
+            if !target.as_ref().is_ok_and(|t| t.starts_with(&site)) {
+                let to = target.map_or_else(|_| "nowhere".into(), |t| t.display().to_string());
+                errors.push(Error::Content {
+                    location: Location::file(shown(entry.path())),
+                    message: format!(
+                        "this symbolic link leads outside the site folder (to {to}): nothing \
+                         outside the site is published; copy the file into the site instead"
+                    ),
+                });
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(content) else {
-            continue;
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if rel.ends_with(".md") {
-            markdown.push(rel);
-        } else {
-            others.push(rel);
+        if let Ok(rel) = entry.path().strip_prefix(dir) {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            files.push((rel, entry.path().to_path_buf()));
         }
     }
-    (markdown, others, errors)
+    (files, errors)
 }
 
 /// Hidden files and editors' temporary files are never content.
@@ -209,38 +241,22 @@ pub(crate) fn is_editor_temp(name: &str) -> bool {
         || name.ends_with("___jb_old___")
 }
 
-/// Files under `dir`, as (name relative to `dir` with `/`, path), hidden and editors' temp
-/// files left out.
-pub(crate) fn list_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    list_files_where(dir, is_ignored)
+/// Files under `dir` (a folder of the site at `root`), as (name relative to `dir` with `/`,
+/// path), hidden and editors' temp files left out; or every link out of the site found.
+pub(crate) fn list_files(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    listed(walk_files(root, dir, is_ignored))
 }
 
 /// Like `list_files`, keeping dotfiles: static/ may hold `.well-known/` or `.nojekyll`.
-pub(crate) fn list_static_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    list_files_where(dir, is_editor_temp)
+pub(crate) fn list_static_files(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    listed(walk_files(root, dir, is_editor_temp))
 }
 
-fn list_files_where(dir: &Path, ignored: fn(&str) -> bool) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
+fn listed((files, errors): (Vec<(String, PathBuf)>, Vec<Error>)) -> Result<Vec<(String, PathBuf)>> {
+    match Error::from_many(errors) {
+        Some(error) => Err(error),
+        None => Ok(files),
     }
-    WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(move |e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()))
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            Some((rel, e.path().to_path_buf()))
-        })
-        .collect()
 }
 
 /// `articles/x/index.fr.md` -> `articles/x`.

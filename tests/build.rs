@@ -747,3 +747,71 @@ fn the_built_in_theme_needs_no_theme_folder_and_a_site_overrides_it_file_by_file
         "the other templates stay the built-in ones"
     );
 }
+
+#[test]
+fn an_output_folder_that_is_a_symbolic_link_receives_the_build() {
+    let site = TestSite::fixture("bilingual");
+    let www = tempfile::tempdir().unwrap();
+    let web_root = www.path().join("site");
+    std::fs::create_dir(&web_root).unwrap();
+    std::os::unix::fs::symlink(&web_root, site.output()).unwrap();
+    site.build_ok();
+    assert!(
+        web_root.join("fr/index.html").is_file(),
+        "the build lands in the link's target"
+    );
+    site.write(
+        "content/news/first.en.md",
+        &article("First, again", "", "Again."),
+    );
+    site.build_ok();
+    assert!(
+        std::fs::symlink_metadata(site.output())
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert!(
+        std::fs::read_to_string(web_root.join("en/news/first/index.html"))
+            .unwrap()
+            .contains("Again.")
+    );
+}
+
+#[test]
+fn builds_at_once_into_one_output_take_turns() {
+    let site = TestSite::fixture("bilingual");
+    site.build_ok();
+    site.write(
+        "content/news/first.en.md",
+        &article("First, at once", "", "At once."),
+    );
+    let builds: Vec<_> = (0..4)
+        .map(|_| {
+            let options = site.options();
+            std::thread::spawn(move || gazette::build(&options).map(|r| r.files))
+        })
+        .collect();
+    for build in builds {
+        build
+            .join()
+            .expect("a build thread")
+            .expect("every build succeeds");
+    }
+    assert!(site.read("en/news/first/index.html").contains("At once."));
+    let records: Vec<String> = std::fs::read_dir(site.output())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".gazette-"))
+        .collect();
+    assert_eq!(
+        records.len(),
+        2,
+        "the manifest and the lock only: {records:?}"
+    );
+    // The manifest lists exactly the files there: one more build finds nothing to do.
+    let again = site.build_ok();
+    assert_eq!((again.written, again.deleted), (0, 0));
+}

@@ -228,3 +228,68 @@ fn a_rebuild_changes_the_output_in_place_and_leaves_nothing_beside_it() {
         .collect();
     assert_eq!(beside, Vec::<String>::new(), "no folder beside the output");
 }
+
+#[test]
+fn escape_sequences_in_file_names_and_lines_are_shown_not_run() {
+    let site = TestSite::new();
+    site.write(
+        "content/news/\u{1b}[2J\u{1b}[Hx.fr.md",
+        "+++\ntitle = \"T\u{1b}[31m\"\ndate = \"nope\"\n+++\n",
+    );
+    let root = site.root();
+    for command in ["build", "check"] {
+        let output = gazette(&[command, "--root", root.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        assert!(
+            !output.stderr.contains(&0x1b),
+            "{command}: a raw escape byte reached the terminal: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("\\u{1b}[2J"),
+            "{command}"
+        );
+    }
+}
+
+#[test]
+fn new_refuses_targets_that_would_break_the_build_and_writes_nothing() {
+    let site = TestSite::fixture("bilingual");
+    let root = site.root();
+    let before = std::fs::read_dir(root.join("content")).unwrap().count();
+    for target in ["tags/x", "news/", "issues/2", "../x", "news/!!!"] {
+        let output = gazette(&["new", target, "--root", root.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{target}");
+        assert!(
+            !root.join("content/tags").exists(),
+            "{target}: no folder left behind"
+        );
+        assert!(!root.join("content/news.fr.md").exists(), "{target}");
+    }
+    assert_eq!(
+        std::fs::read_dir(root.join("content")).unwrap().count(),
+        before
+    );
+    // A title of TOML-looking text is quoted: the stubs parse and the site checks.
+    let output = gazette(&[
+        "new",
+        "news/plus",
+        "--title",
+        "+++\n+++",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let check = gazette(&["check", "--drafts", "--root", root.to_str().unwrap()]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}

@@ -492,3 +492,68 @@ fn a_static_file_at_the_manifests_name_is_refused_by_check_and_build() {
     site.write("static/.gazette-output", "mine");
     assert_eq!(check_lines(&site).0, Some(1));
 }
+
+#[test]
+fn symbolic_links_out_of_the_site_are_errors_naming_each_link() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOKEN=hunter2").unwrap();
+    std::fs::write(
+        outside.path().join("post.fr.md"),
+        "+++\ntitle = \"T\"\ndate = 2026-11-27\n+++\nx\n",
+    )
+    .unwrap();
+    let link = |site: &TestSite, at: &str, to: &Path| {
+        let path = site.root().join(at);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(to, path).unwrap();
+    };
+    let (error, messages) = fails_cleanly(|s| {
+        link(s, "static/env.txt", Path::new("/proc/self/environ"));
+        link(s, "static/secret.txt", &outside.path().join("secret.txt"));
+        link(
+            s,
+            "content/news/post.fr.md",
+            &outside.path().join("post.fr.md"),
+        );
+        link(s, "content/elsewhere", outside.path());
+        link(s, "templates/page.html", Path::new("/etc/passwd"));
+        // A link that stays inside the site is fine.
+        link(s, "static/same-cname", &s.root().join("static/CNAME"));
+    });
+    assert!(matches!(error, Error::Many(_)), "{error}");
+    for at in [
+        "static/env.txt",
+        "static/secret.txt",
+        "content/news/post.fr.md",
+        "content/elsewhere",
+        "templates/page.html",
+    ] {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with(&format!("{at}: this symbolic link leads outside"))),
+            "{at}: {messages:?}"
+        );
+    }
+    assert!(
+        !messages.iter().any(|m| m.contains("same-cname")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn ten_thousand_tags_on_one_article_are_refused_at_their_line() {
+    let tags: Vec<String> = (0..10_000).map(|i| format!("\"t{i}\"")).collect();
+    let (error, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/tags.fr.md",
+            &article("Tags", &format!("tags = [{}]", tags.join(", ")), "x"),
+        );
+    });
+    assert!(matches!(error, Error::FrontMatter { .. }), "{error}");
+    assert!(
+        first(&messages)
+            .starts_with("content/news/tags.fr.md:4:8: 10000 tags: a page takes at most 100"),
+        "{messages:?}"
+    );
+}

@@ -197,3 +197,53 @@ fn url_function_resolves_like_markdown_links() {
         "falls back, keeps the anchor"
     );
 }
+
+#[test]
+fn script_and_data_links_in_markdown_are_left_out_with_a_warning_raw_html_is_kept() {
+    let site = TestSite::new();
+    site.write(
+        "content/news/x.fr.md",
+        &article(
+            "X",
+            "issue = 1",
+            "[a](javascript:alert(1)) [b](JavaScript:alert(2)) [c]( vbscript:x) [d](data:text/html,x)\n\n\
+             ![e](data:image/png;base64,AAAA)\n\n<a href=\"javascript:void(0)\">raw</a>\n",
+        ),
+    );
+    let report = site.build_ok();
+    let warnings: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.starts_with("content/news/x.fr.md:6:"))
+            .count(),
+        4,
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("content/news/x.fr.md:8:")),
+        "{warnings:?}"
+    );
+    let html = site.html("fr/news/x/index.html");
+    let hrefs: Vec<String> = select(&html, ".prose a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(hrefs[..4], ["#", "#", "#", "#"], "{hrefs:?}");
+    assert_eq!(
+        hrefs[4], "javascript:void(0)",
+        "raw HTML is left as written"
+    );
+    assert_eq!(attr(&html, ".prose img", "src").as_deref(), Some("#"));
+    for file in [
+        "fr/atom.xml",
+        "fr/issues/1/email.html",
+        "fr/issues/1/email.txt",
+    ] {
+        let text = site.read(file);
+        assert!(!text.contains("alert("), "{file}");
+        assert!(!text.contains("vbscript"), "{file}");
+    }
+}

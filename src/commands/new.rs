@@ -1,5 +1,7 @@
 //! `gazette new SECTION/SLUG`: writes one stub per configured language, paired by path,
-//! dated today and marked draft. Never overwrites a file.
+//! dated today and marked draft. Never overwrites a file, and writes all the stubs or none:
+//! if the site with them would not build (a reserved name, a page where a list goes), they
+//! are taken back and the reason given.
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +24,10 @@ pub fn new_article(
             "the name has no letters or digits to make a file name from",
         ));
     }
-    let title = title.map(str::to_string).unwrap_or_else(|| humanize(name));
+    // A title is one line: line breaks (and other control characters) become spaces.
+    let title = title
+        .map(|t| t.split(char::is_control).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| humanize(name));
     let dir = section
         .iter()
         .fold(PathBuf::from("content"), |dir, segment| dir.join(segment));
@@ -37,12 +42,76 @@ pub fn new_article(
             message: "already exists: gazette new never overwrites a file (choose another name, or edit this one)".into(),
         });
     }
-    std::fs::create_dir_all(config.root.join(&dir)).map_err(|e| Error::io(&dir, e))?;
-    for (path, language) in paths.iter().zip(&config.languages) {
-        let text = stub(&title, &language.code, today, !section.is_empty());
-        write_new(&config.root.join(path), &text).map_err(|e| Error::io(path, e))?;
+    let stubs: Vec<String> = config
+        .languages
+        .iter()
+        .map(|l| stub(&title, &l.code, today, !section.is_empty()))
+        .collect();
+    let made = make_folders(&config.root, &dir)?;
+    let written = write_all(&config.root, &paths, &stubs);
+    let result = written.and_then(|()| refuse_new_errors(config, &paths));
+    if result.is_err() {
+        for path in &paths {
+            let _ = std::fs::remove_file(config.root.join(path));
+        }
+        for folder in made.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
     }
-    Ok(paths)
+    result.map(|()| paths)
+}
+
+/// Makes `dir` (relative to `root`) and the folders above it; gives those it made, outermost
+/// first, so that taking the stubs back can remove them too.
+fn make_folders(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut made = Vec::new();
+    let mut folder = root.to_path_buf();
+    for part in dir.components() {
+        folder.push(part);
+        if !folder.exists() {
+            std::fs::create_dir(&folder).map_err(|e| Error::io(dir, e))?;
+            made.push(folder.clone());
+        }
+    }
+    Ok(made)
+}
+
+/// Writes every stub, each only if no file is there.
+fn write_all(root: &Path, paths: &[PathBuf], stubs: &[String]) -> Result<()> {
+    for (path, text) in paths.iter().zip(stubs) {
+        write_new(&root.join(path), text).map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
+}
+
+/// The errors the site has with the new files that are about them (errors it had already
+/// are left to `check`).
+fn refuse_new_errors(config: &Config, paths: &[PathBuf]) -> Result<()> {
+    let mut diagnostics = crate::error::Diagnostics::default();
+    let site = crate::read_site(config, true, None, &mut diagnostics);
+    let _ = crate::plan(
+        config.clone(),
+        site,
+        crate::How::default(),
+        None,
+        &mut diagnostics,
+    );
+    let about_new: Vec<Error> = diagnostics
+        .errors
+        .into_iter()
+        .flat_map(|e| match e {
+            Error::Many(errors) => errors,
+            single => vec![single],
+        })
+        .filter(|e| {
+            let text = e.to_string();
+            paths.iter().any(|p| text.contains(&*p.to_string_lossy()))
+        })
+        .collect();
+    match Error::from_many(about_new) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 /// `articles/Mon titre` -> (["articles"], "Mon titre"); refuses `..`, absolute paths, `issues/`.

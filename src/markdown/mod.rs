@@ -62,6 +62,8 @@ pub(crate) struct Rendered {
     pub errors: Vec<Problem>,
     /// Images without alt text: warnings.
     pub images_without_alt: Vec<usize>,
+    /// Other warnings (links left out).
+    pub warnings: Vec<Problem>,
     /// Every link and image target, absolute, with its offset (for `gazette check`).
     pub links: Vec<(usize, String)>,
     /// Every id the HTML defines (headings, footnotes).
@@ -429,6 +431,16 @@ impl<'o, 'a> State<'o, 'a> {
     }
 
     fn destination(&mut self, dest: &str, offset: usize) -> String {
+        if let Some(scheme) = urls::script_scheme(dest) {
+            self.rendered.warnings.push(Problem {
+                offset,
+                message: format!(
+                    "a {scheme}: link runs code or hides content in the reader's browser: it was \
+                     left out (write it in raw HTML if you mean it)"
+                ),
+            });
+            return "#".into();
+        }
         let url = match dest.strip_prefix("@/") {
             Some(target) => match (self.options.resolve)(target) {
                 Ok(url) => url,

@@ -291,16 +291,24 @@ impl<'o> Writer<'o> {
             }
             TagEnd::Image => {
                 self.in_image = false;
-                if let Some((url, _)) = self.link_stack.pop() {
-                    self.links.push(url);
-                    self.inline.push_str(&format!("] [{}]", self.links.len()));
+                match self.link_stack.pop() {
+                    Some((url, _)) if !url.is_empty() => {
+                        self.links.push(url);
+                        self.inline.push_str(&format!("] [{}]", self.links.len()));
+                    }
+                    _ => self.inline.push(']'),
                 }
             }
             _ => {}
         }
     }
 
+    /// The absolute URL a link lists; empty (not listed) for a script link (see
+    /// `urls::script_scheme`), which the HTML leaves out too.
     fn absolute(&self, dest: &str) -> String {
+        if urls::script_scheme(dest).is_some() {
+            return String::new();
+        }
         match dest.strip_prefix("@/") {
             Some(target) => (self.options.resolve)(target).unwrap_or_default(),
             None if dest.starts_with('#') => format!("{}{dest}", self.options.page_url),

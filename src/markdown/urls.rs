@@ -16,6 +16,21 @@ pub(crate) fn has_scheme(dest: &str) -> bool {
     }
 }
 
+/// The scheme of a URL that would run code or smuggle a document in (`javascript:`,
+/// `vbscript:`, `data:`), as browsers read it: ignoring case, and the spaces and control
+/// characters they skip.
+pub(crate) fn script_scheme(dest: &str) -> Option<&'static str> {
+    let compact: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(12)
+        .flat_map(char::to_lowercase)
+        .collect();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|scheme| compact.starts_with(&format!("{scheme}:")))
+}
+
 /// Makes `dest` absolute: root-relative against `base_url`, relative against `page_url`
 /// (which ends with `/`). Fragments alone (`#x`) and URLs with a scheme are kept.
 pub(crate) fn absolutize(dest: &str, page_url: &str, base_url: &str) -> String {

@@ -296,7 +296,8 @@ pub(crate) fn file_stamp(path: &std::path::Path) -> Vec<u8> {
     stamp
 }
 
-/// One template mistake fails every page that uses it: report it once, with a count.
+/// One template mistake fails every page that uses it, and a full disk every file: each is
+/// reported once, with a count.
 fn merge_repeated(errors: Vec<Error>) -> Vec<Error> {
     let mut merged: Vec<(Error, usize)> = Vec::new();
     for error in errors {
@@ -309,6 +310,9 @@ fn merge_repeated(errors: Vec<Error>) -> Vec<Error> {
                     .unwrap_or_default()
                     .to_string(),
             )),
+            Error::Io { source, .. } => {
+                Some((crate::error::Location::file(""), source.to_string()))
+            }
             _ => None,
         };
         let this = key(&error);
@@ -322,11 +326,36 @@ fn merge_repeated(errors: Vec<Error>) -> Vec<Error> {
     }
     merged
         .into_iter()
-        .map(|(mut error, others)| {
-            if let (Error::Template { message, .. }, 1..) = (&mut error, others) {
+        .map(|(mut error, others)| match (&mut error, others) {
+            (Error::Template { message, .. }, 1..) => {
                 message.push_str(&format!(" and {others} other page(s)"));
+                error
             }
-            error
+            (Error::Io { path, source }, 1..) => Error::Output {
+                location: crate::error::Location::file(path.clone()),
+                message: format!("{source} (and {others} other files)"),
+            },
+            _ => error,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_one_error() {
+        let full = |n: usize| {
+            let path = std::path::PathBuf::from(format!("output/{n}.html"));
+            Error::io(&path, std::io::Error::from(std::io::ErrorKind::StorageFull))
+        };
+        let merged = merge_repeated((0..1900).map(full).collect());
+        assert_eq!(merged.len(), 1);
+        assert!(
+            merged[0].to_string().ends_with("(and 1899 other files)"),
+            "{}",
+            merged[0]
+        );
+    }
 }

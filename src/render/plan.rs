@@ -142,7 +142,7 @@ impl SitePlan {
         }
         targets.push(("sitemap.xml".into(), Target::Sitemap));
         targets.push(("robots.txt".into(), Target::Robots));
-        for (path, source) in copies(config, site, theme_files) {
+        for (path, source) in copies(config, site, theme_files)? {
             targets.push((path, Target::Copy(source)));
         }
         let collisions = super::collisions::collisions(config, site, &jobs, &targets);
@@ -373,12 +373,17 @@ fn plan_lists(config: &Config, site: &Site, e: usize, edition: &Edition, jobs: &
 
 /// Static files (the site's over the theme's) and each bundle's files beside every
 /// language version of its page: (output path, source).
-fn copies(config: &Config, site: &Site, theme_files: &ThemeFiles) -> Vec<(String, FileData)> {
+fn copies(
+    config: &Config,
+    site: &Site,
+    theme_files: &ThemeFiles,
+) -> Result<Vec<(String, FileData)>> {
     let mut by_path: BTreeMap<String, FileData> = BTreeMap::new();
     for (name, file) in theme_files.under("static") {
         by_path.insert(name.to_string(), file.clone());
     }
-    for (name, path) in crate::source::list_static_files(&config.root.join("static")) {
+    for (name, path) in crate::source::list_static_files(&config.root, &config.root.join("static"))?
+    {
         by_path.insert(name, FileData::Disk(path));
     }
     for page in &site.pages {
@@ -388,5 +393,5 @@ fn copies(config: &Config, site: &Site, theme_files: &ThemeFiles) -> Vec<(String
             by_path.insert(path, FileData::Disk(asset.source.clone()));
         }
     }
-    by_path.into_iter().collect()
+    Ok(by_path.into_iter().collect())
 }

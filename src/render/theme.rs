@@ -53,7 +53,7 @@ impl Theme {
             template_files.insert(name.clone(), shown);
             sources.push((name, text));
         }
-        for (name, path) in list_files(&config.root.join("templates")) {
+        for (name, path) in list_files(&config.root, &config.root.join("templates"))? {
             let shown = path
                 .strip_prefix(&config.root)
                 .unwrap_or(&path)

@@ -44,7 +44,7 @@ impl ThemeFiles {
             });
         }
         // Dotfiles count: a theme's static/ may hold `.well-known/`.
-        for (path, source) in list_static_files(&dir) {
+        for (path, source) in list_static_files(&config.root, &dir)? {
             files.insert(path, FileData::Disk(source));
         }
         Ok(ThemeFiles { files })
