@@ -70,6 +70,8 @@ pub(crate) struct Bodies {
     links: Key,
     code: Arc<CodeCache>,
     cache: Option<Arc<BodyCache>>,
+    /// Ids the templates use (see `RenderOptions::reserved_ids`).
+    reserved_ids: Vec<String>,
 }
 
 impl Bodies {
@@ -80,6 +82,7 @@ impl Bodies {
         site: Arc<Site>,
         markdown: Option<Vec<Arc<str>>>,
         cache: Option<Arc<BodyCache>>,
+        reserved_ids: Vec<String>,
     ) -> Bodies {
         let in_emails = in_emails(&site);
         let mut markdown = markdown.map(Vec::into_iter);
@@ -105,6 +108,7 @@ impl Bodies {
             slots,
             code: Arc::default(),
             cache,
+            reserved_ids,
         }
     }
 
@@ -119,12 +123,13 @@ impl Bodies {
     fn compute_key(&self, page: &Page, markdown: &str, id: usize) -> Key {
         let config = &self.config;
         let options = format!(
-            "{}|{}|{}|{}|{}",
+            "{}|{}|{}|{}|{}|{}",
             config.base_url,
             config.french(&page.lang),
             config.highlight_code,
             config.words_per_minute,
-            self.slots[id].with_text
+            self.slots[id].with_text,
+            self.reserved_ids.join(" ")
         );
         // Only a body that links with `@/` depends on where the other pages are.
         let links = if markdown.contains("@/") {
@@ -200,6 +205,7 @@ impl Bodies {
             french: config.french(&page.lang),
             highlight: config.highlight_code,
             id_prefix: &id_prefix,
+            reserved_ids: &self.reserved_ids,
             page_url: &page_url,
             base_url: &config.base_url,
             words_per_minute: config.words_per_minute,

@@ -234,6 +234,7 @@ fn plan(
         site.clone(),
         markdown,
         body_cache,
+        theme.ids(),
     ));
     let inputs = render::Inputs::new(
         config,

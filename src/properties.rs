@@ -57,6 +57,7 @@ proptest! {
             french: true,
             highlight: false,
             id_prefix: "p-",
+            reserved_ids: &[],
             page_url: "https://g.example/fr/a/",
             base_url: "https://g.example",
             words_per_minute: 200,

@@ -247,3 +247,30 @@ fn script_and_data_links_in_markdown_are_left_out_with_a_warning_raw_html_is_kep
         assert!(!text.contains("vbscript"), "{file}");
     }
 }
+
+#[test]
+fn headings_named_like_the_themes_own_ids_do_not_take_them() {
+    let site = TestSite::new();
+    let body = "## Main\n\nx\n\n## Toc title\n\nx\n\n## Three\n\nx\n\n## Main\n";
+    site.write("content/news/ids.fr.md", &article("Ids", "", body));
+    site.build_ok();
+    let html = site.html("fr/news/ids/index.html");
+    let mut ids: Vec<String> = select(&html, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id").map(str::to_string))
+        .collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "every id once: {ids:?}");
+    // The contents box's links lead to the headings, not to the theme's elements.
+    let toc: Vec<String> = select(&html, ".toc a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(
+        toc,
+        ["#main-1", "#toc-title-1", "#three", "#main-2"],
+        "{toc:?}"
+    );
+}

@@ -3,6 +3,7 @@
 //! event stream: heading ids, footnotes unique per article, `@/` links, absolute URLs,
 //! highlighted code, and French typography on text (never on code, URLs or attributes).
 
+mod events;
 mod highlight;
 mod text;
 pub(crate) mod urls;
@@ -10,9 +11,7 @@ pub(crate) mod urls;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 pub(crate) use highlight::{CodeCache, Restyler};
 pub(crate) use text::{TEXT_WIDTH, render_text, wrap};
@@ -23,6 +22,8 @@ pub(crate) struct RenderOptions<'a> {
     pub highlight: bool,
     /// Prefix of footnote ids, unique per article (several articles share issue pages).
     pub id_prefix: &'a str,
+    /// Ids the page's template uses itself (`main`, `toc-title`): headings take others.
+    pub reserved_ids: &'a [String],
     /// The page's absolute URL, ending with `/`: relative links resolve against it.
     pub page_url: &'a str,
     /// The site's base URL, without trailing slash: root-relative links resolve against it.
@@ -132,7 +133,6 @@ fn parser_options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
 }
 
@@ -150,14 +150,33 @@ pub(crate) fn render_with_text(
     options: &RenderOptions,
     text_width: Option<usize>,
 ) -> Rendered {
-    let events =
-        TextMergeWithOffset::new(Parser::new_ext(body, parser_options()).into_offset_iter());
+    let parser = Parser::new_ext(body, parser_options()).into_offset_iter();
+    let mut events = events::Merged::new(parser, body).peekable();
     let mut state = State::new(options, body);
     let mut text = text_width.map(|width| text::Writer::new(options, width));
-    for (event, range) in events {
-        // Prose is typeset once, for the page and the text alike; code stays as written.
+    let mut space_before = false;
+    while let Some((event, range, escaped)) = events.next() {
+        // A line break before `; : ! ?` would let the line break before the punctuation
+        // that French binds to its word: it becomes a space, which typography makes the
+        // no-break space.
+        if event == Event::SoftBreak
+            && options.french
+            && let Some((Event::Text(next), _, _)) = events.peek()
+            && next.starts_with([';', ':', '!', '?', '»', '%'])
+        {
+            space_before = true;
+            continue;
+        }
+        // Prose is typeset once, for the page and the text alike; code, raw HTML code and
+        // escaped characters stay as written.
         let event = match event {
-            Event::Text(words) if state.code.is_none() => Event::Text(state.typeset(words)),
+            Event::Text(words) if state.code.is_none() => {
+                let words = match std::mem::take(&mut space_before) {
+                    true => format!(" {words}").into(),
+                    false => words,
+                };
+                Event::Text(state.typeset(words, escaped))
+            }
             other => other,
         };
         if let Some(text) = &mut text {
@@ -206,6 +225,8 @@ struct State<'o, 'a> {
     verbatim_link_depth: usize,
     /// Elements opened by raw HTML and not closed yet (an estimate: see `raw_depth_change`).
     html_depth: usize,
+    /// Raw HTML elements whose text is not prose (`<code>`, `<script>`…) open here.
+    raw_verbatim: usize,
     prev_char: Option<char>,
 }
 
@@ -224,13 +245,18 @@ impl<'o, 'a> State<'o, 'a> {
             footnote: None,
             footnotes: Vec::new(),
             footnote_numbers: HashMap::new(),
-            ids: HashMap::new(),
+            ids: options
+                .reserved_ids
+                .iter()
+                .map(|id| (id.clone(), 0))
+                .collect(),
             flat_toc: Vec::new(),
             image_depth: 0,
             image_alt: String::new(),
             image_offset: 0,
             verbatim_link_depth: 0,
             html_depth: 0,
+            raw_verbatim: 0,
             prev_char: None,
         }
     }
@@ -260,6 +286,9 @@ impl<'o, 'a> State<'o, 'a> {
             let (change, deepest) = raw_depth_change(html);
             self.note_depth(range.start, self.html_depth + deepest);
             self.html_depth = self.html_depth.saturating_add_signed(change);
+            self.raw_verbatim = self
+                .raw_verbatim
+                .saturating_add_signed(raw_verbatim_change(html));
         } else if matches!(event, Event::Start(_)) {
             self.note_depth(range.start, self.html_depth);
         }
@@ -269,6 +298,10 @@ impl<'o, 'a> State<'o, 'a> {
             Event::Text(text) => self.text(text),
             Event::Code(code) => {
                 self.prev_char = Some('x');
+                // A heading's id keeps the words of its code: `## Using `cargo` today`.
+                if let Some(heading) = &mut self.heading {
+                    heading.4.push_str(&code);
+                }
                 self.emit(Event::Code(code));
             }
             Event::Html(html) | Event::InlineHtml(html) if is_more_marker(&html) => {
@@ -326,7 +359,12 @@ impl<'o, 'a> State<'o, 'a> {
                 if matches!(link_type, LinkType::Autolink | LinkType::Email) {
                     self.verbatim_link_depth += 1;
                 }
-                let dest_url = self.destination(&dest_url, range.start).into();
+                // `<name@example.org>`: pulldown-cmark writes `mailto:` before the address.
+                let dest_url = if link_type == LinkType::Email {
+                    dest_url
+                } else {
+                    self.destination(&dest_url, range.start).into()
+                };
                 self.emit(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -404,12 +442,13 @@ impl<'o, 'a> State<'o, 'a> {
 
     /// `text` as the page shows it: French spacing but in image descriptions and links that
     /// show their own address. Counts its words and keeps its last character for the next.
-    fn typeset(&mut self, text: CowStr<'a>) -> CowStr<'a> {
+    fn typeset(&mut self, text: CowStr<'a>, escaped: bool) -> CowStr<'a> {
         if self.image_depth > 0 {
             return text;
         }
         self.rendered.words += count_words(&text);
-        let text: CowStr<'a> = if self.options.french && self.verbatim_link_depth == 0 {
+        let as_written = escaped || self.verbatim_link_depth > 0 || self.raw_verbatim > 0;
+        let text: CowStr<'a> = if self.options.french && !as_written {
             crate::typography::french_after(&text, self.prev_char).into()
         } else {
             text
@@ -483,9 +522,25 @@ impl<'o, 'a> State<'o, 'a> {
     }
 
     fn finish_heading(&mut self) {
-        let Some((level, explicit_id, classes, events, text)) = self.heading.take() else {
+        let Some((level, mut explicit_id, mut classes, mut events, mut text)) = self.heading.take()
+        else {
             return;
         };
+        // `## Title {#id .class}`: only a block of such attributes counts, so that
+        // `## The set {a, b}` keeps its braces.
+        if let Some(Event::Text(last)) = events.last()
+            && let Some((kept, id, found)) = split_attributes(last)
+        {
+            // The heading's plain text ends with the last text event: drop the block there too.
+            let dropped = last.len() - kept.len();
+            text.truncate(text.len().saturating_sub(dropped));
+            let kept = kept.trim_end().to_string();
+            explicit_id = id.or(explicit_id);
+            classes.extend(found);
+            if let Some(event) = events.last_mut() {
+                *event = Event::Text(kept.into());
+            }
+        }
         let id = match explicit_id {
             Some(id) => self.unique_id(&id),
             None => self.unique_id(&slug::slugify(&text)),
@@ -606,24 +661,54 @@ fn raw_depth_change(html: &str) -> (isize, usize) {
     ];
     let mut change: isize = 0;
     let mut deepest = 0;
-    for piece in html.split('<').skip(1) {
-        let (closing, rest) = match piece.strip_prefix('/') {
-            Some(rest) => (true, rest),
-            None => (false, piece),
-        };
-        let name: String = rest
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let self_closing = rest.split('>').next().is_some_and(|tag| tag.ends_with('/'));
-        if name.is_empty() || NO_END.contains(&name.as_str()) || self_closing {
+    for (name, closing, self_closing) in events::raw_tags(html) {
+        if NO_END.contains(&name.as_str()) || self_closing {
             continue;
         }
         change += if closing { -1 } else { 1 };
         deepest = deepest.max(change.max(0).unsigned_abs());
     }
     (change, deepest)
+}
+
+/// How many raw HTML elements whose text is code, not prose, a fragment leaves open:
+/// typography never touches text inside them.
+fn raw_verbatim_change(html: &str) -> isize {
+    const VERBATIM: &[&str] = &[
+        "code", "kbd", "samp", "pre", "script", "style", "textarea", "var", "math", "svg",
+    ];
+    events::raw_tags(html)
+        .filter(|(name, _, self_closing)| !self_closing && VERBATIM.contains(&name.as_str()))
+        .map(|(_, closing, _)| if closing { -1 } else { 1 })
+        .sum()
+}
+
+/// `Title {#id .class}` -> ("Title ", the id, the classes), if the text ends with a block
+/// of attributes and nothing else: `#id`, `.class` and `key=value` words in braces.
+fn split_attributes(text: &str) -> Option<(&str, Option<String>, Vec<String>)> {
+    let body = text.trim_end().strip_suffix('}')?;
+    let open = body.rfind('{')?;
+    let (kept, inner) = (&body[..open], &body[open + 1..]);
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+    };
+    let mut id = None;
+    let mut classes = Vec::new();
+    for word in inner.split_whitespace() {
+        if let Some(value) = word.strip_prefix('#').filter(|v| name(v)) {
+            id = Some(value.to_string());
+        } else if let Some(value) = word.strip_prefix('.').filter(|v| name(v)) {
+            classes.push(value.to_string());
+        } else if !word
+            .split_once('=')
+            .is_some_and(|(k, v)| name(k) && !v.is_empty())
+        {
+            return None;
+        }
+    }
+    (id.is_some() || !classes.is_empty()).then_some((kept, id, classes))
 }
 
 /// Flat (level, id, title) headings -> a tree, each heading holding the deeper ones after it.

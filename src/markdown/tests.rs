@@ -13,6 +13,7 @@ fn options(french: bool) -> RenderOptions<'static> {
         french,
         highlight: true,
         id_prefix: "a-",
+        reserved_ids: &[],
         page_url: "https://g.example/fr/articles/a/",
         base_url: "https://g.example",
         words_per_minute: 200,
@@ -211,4 +212,81 @@ fn raw_html_depth_is_counted_at_its_deepest() {
         super::raw_depth_change("<p>a<p>b<br><img src=x><x-y/><!-- c --><li>"),
         (0, 0)
     );
+}
+
+#[test]
+fn only_a_block_of_attributes_ends_a_heading() {
+    let r = render_with(
+        "## The set {a, b}\n\n## struct Point {x}\n\n## Named {#here .wide}\n\n## Both {.a #b data-x=1}\n",
+        false,
+    );
+    assert!(r.html.contains(">The set {a, b}</h2>"), "{}", r.html);
+    assert!(r.html.contains(">struct Point {x}</h2>"), "{}", r.html);
+    assert!(
+        r.html.contains("<h2 id=\"here\" class=\"wide\">Named</h2>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<h2 id=\"b\" class=\"a\">Both</h2>"),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.toc[2].title, "Named");
+}
+
+#[test]
+fn email_autolinks_are_mailto_links() {
+    let r = render_with("Écrivez à <redaction@gazette.example>.\n", true);
+    assert!(
+        r.html.contains("href=\"mailto:redaction@gazette.example\""),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn raw_html_code_and_scripts_are_not_typeset() {
+    let r = render_with(
+        "Voir <code>if (a) { b; }</code> et <kbd>Ctrl : C</kbd>.\n\nUn <script>alert('a : b')</script> ici ; enfin <samp>x ?</samp>\n",
+        true,
+    );
+    assert!(r.html.contains("<code>if (a) { b; }</code>"), "{}", r.html);
+    assert!(r.html.contains("<kbd>Ctrl : C</kbd>"), "{}", r.html);
+    assert!(r.html.contains("alert('a : b')"), "{}", r.html);
+    assert!(r.html.contains("<samp>x ?</samp>"), "{}", r.html);
+    assert!(
+        r.html.contains("ici\u{202f}; enfin"),
+        "prose still is: {}",
+        r.html
+    );
+}
+
+#[test]
+fn a_line_break_before_french_punctuation_becomes_the_no_break_space() {
+    let r = render_with("Une liste\n; puis\n: et voilà\n! fin\n", true);
+    assert!(
+        r.html
+            .contains("liste\u{202f}; puis\u{a0}: et voilà\u{202f}! fin"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("\n;"), "{}", r.html);
+}
+
+#[test]
+fn an_escaped_apostrophe_stays_straight() {
+    let r = render_with("l\\'apostrophe droite, l'autre courbe\n", true);
+    assert!(
+        r.html.contains("l'apostrophe droite, l’autre"),
+        "{}",
+        r.html
+    );
+}
+
+#[test]
+fn heading_ids_keep_the_words_of_their_code() {
+    let r = render_with("## Using `cargo` today\n\n# `rustpkg`\n", false);
+    assert!(r.html.contains("id=\"using-cargo-today\""), "{}", r.html);
+    assert!(r.html.contains("id=\"rustpkg\""), "{}", r.html);
 }

@@ -464,6 +464,7 @@ mod tests {
             french,
             highlight: false,
             id_prefix: "a-",
+            reserved_ids: &[],
             page_url: "https://g.example/fr/a/",
             base_url: "https://g.example",
             words_per_minute: 200,

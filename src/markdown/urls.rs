@@ -43,14 +43,19 @@ pub(crate) fn absolutize(dest: &str, page_url: &str, base_url: &str) -> String {
     join(page_url, dest)
 }
 
-/// Resolves a relative reference against an absolute URL ending in `/`, folding `.` and `..`
-/// (never above the host).
+/// Resolves a relative reference against an absolute URL, as RFC 3986 (5.2) does: a query
+/// or fragment alone keeps the base's path; `.` and `..` are folded (never above the host),
+/// and a reference ending in one of them names a folder (`..` -> `…/articles/`).
 pub(crate) fn join(base: &str, relative: &str) -> String {
     let (origin, base_path) = split_origin(base);
     let (rel_path, suffix) = match relative.find(['?', '#']) {
         Some(i) => relative.split_at(i),
         None => (relative, ""),
     };
+    if rel_path.is_empty() {
+        let base_path = base_path.split(['?', '#']).next().unwrap_or(base_path);
+        return format!("{origin}{base_path}{suffix}");
+    }
     let mut segments: Vec<&str> = base_path.split('/').filter(|s| !s.is_empty()).collect();
     if !base_path.ends_with('/') {
         segments.pop();
@@ -66,12 +71,12 @@ pub(crate) fn join(base: &str, relative: &str) -> String {
             other => segments.push(other),
         }
     }
-    let trailing =
-        if rel_path.ends_with('/') || rel_path.ends_with("/.") || rel_path.ends_with("/..") {
-            "/"
-        } else {
-            ""
-        };
+    let last = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let trailing = if rel_path.ends_with('/') || last == "." || last == ".." {
+        "/"
+    } else {
+        ""
+    };
     let path = segments.join("/");
     let sep = if path.is_empty() { "" } else { "/" };
     format!("{origin}{sep}{path}{trailing}{suffix}")
@@ -113,6 +118,23 @@ mod tests {
             absolutize("img.png?v=1#a", PAGE, "https://g.example"),
             "https://g.example/news/fr/articles/x/img.png?v=1#a"
         );
+    }
+
+    #[test]
+    fn references_resolve_as_rfc_3986_says() {
+        let base = "https://g.example/en/articles/x/";
+        for (reference, expected) in [
+            ("?ref=1", "https://g.example/en/articles/x/?ref=1"),
+            (".", "https://g.example/en/articles/x/"),
+            ("..", "https://g.example/en/articles/"),
+            ("./", "https://g.example/en/articles/x/"),
+            ("../", "https://g.example/en/articles/"),
+            ("../y", "https://g.example/en/articles/y"),
+            ("../..?a=b#c", "https://g.example/en/?a=b#c"),
+            ("a/./b/../c", "https://g.example/en/articles/x/a/c"),
+        ] {
+            assert_eq!(join(base, reference), expected, "{reference}");
+        }
     }
 
     #[test]

@@ -53,6 +53,7 @@ fn plain_text(inputs: &Inputs, id: usize) -> String {
         french: config.french(&page.lang),
         highlight: false,
         id_prefix: "",
+        reserved_ids: &[],
         page_url: &page_url,
         base_url: &config.base_url,
         words_per_minute: config.words_per_minute,

@@ -23,6 +23,8 @@ pub(crate) struct Theme {
     tera: Tera,
     /// A hash of every template and interface string: what every page depends on.
     pub key: crate::key::Key,
+    /// Literal ids in the templates, sorted.
+    ids: Vec<String>,
     /// Interface strings, already completed from the default language.
     strings: Arc<Strings>,
     template_files: HashMap<String, PathBuf>,
@@ -76,12 +78,19 @@ impl Theme {
         let strings_text = strings_text.join("\n");
         parts.push(strings_text.as_bytes());
         let theme = Theme {
+            ids: literal_ids(sources.iter().map(|(_, text)| text.as_str())),
             key: crate::key::key_of(&parts),
             tera,
             strings,
             template_files,
         };
         Ok((theme, warnings))
+    }
+
+    /// The ids the templates give elements themselves (`id="main"`): a heading of the page's
+    /// text must not take one (its contents link would lead to the wrong place).
+    pub(crate) fn ids(&self) -> Vec<String> {
+        self.ids.clone()
     }
 
     /// An interface string, for text gazette writes itself (titles of generated pages).
@@ -159,6 +168,19 @@ fn template_error(files: &HashMap<String, PathBuf>, error: &tera::Error) -> Erro
             }
         }
     }
+}
+
+/// The `id="…"` values written as they are in templates (not made by an expression).
+fn literal_ids<'a>(templates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut ids: Vec<String> = templates
+        .flat_map(|text| text.split(" id=\"").skip(1))
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|id| !id.is_empty() && !id.contains(['{', '}', '%']))
+        .map(str::to_string)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// Reads the theme's `i18n/LANG.toml` for every language; missing strings fall back to the

@@ -89,6 +89,7 @@ pub(crate) fn patch_bodies(
         site.clone(),
         None,
         Some(caches.bodies.clone()),
+        previous.inputs.theme.ids(),
     ));
     // Only the edited bodies can hold new mistakes: the others come from the cache.
     bodies.render_some(&ids);
