@@ -274,3 +274,77 @@ fn headings_named_like_the_themes_own_ids_do_not_take_them() {
         "{toc:?}"
     );
 }
+
+#[test]
+fn raw_html_links_and_images_are_resolved_like_markdown_ones() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/bundle/index.en.md",
+        &article(
+            "Bundle",
+            "issue = 1",
+            "<img src=\"pic.svg\" alt=\"A picture\">\n\n<a href=\"/en/about/\">About</a> and <a href=\"@/news/first.md\">first</a>.\n",
+        ),
+    );
+    let mut options = site.options();
+    options.base_url = Some("https://x.github.io/newsletter/".into());
+    gazette::build(&options).expect("build");
+    let base = "https://x.github.io/newsletter";
+    let page = site.html("en/news/bundle/index.html");
+    assert_eq!(
+        attr(&page, ".prose img", "src").unwrap(),
+        format!("{base}/en/news/bundle/pic.svg")
+    );
+    let hrefs: Vec<String> = select(&page, ".prose a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            format!("{base}/en/about/"),
+            format!("{base}/en/news/first/")
+        ]
+    );
+    for file in ["en/issues/1/email.html", "en/rss.xml", "en/feed.json"] {
+        assert!(
+            site.read(file)
+                .contains(&format!("{base}/en/news/bundle/pic.svg")),
+            "{file}: the image is absolute"
+        );
+    }
+    // With --relative, the same links lead to files on disk, not to file:///en/…
+    options.relative = true;
+    gazette::build(&options).expect("build");
+    let page = site.read("en/news/bundle/index.html");
+    assert!(
+        page.contains("href=\"../../../en/about/index.html\""),
+        "{page}"
+    );
+    assert!(!page.contains("file://"));
+}
+
+#[test]
+fn check_sees_broken_links_in_raw_html() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/raw.en.md",
+        &article(
+            "Raw",
+            "",
+            "<a href=\"/en/nowhere/\">x</a>\n\n<img src=\"/missing.png\" alt=\"m\">\n",
+        ),
+    );
+    let diagnostics = gazette::commands::check::check(&site.root(), false);
+    let messages: Vec<String> = diagnostics.errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("content/news/raw.en.md:6:") && m.contains("/en/nowhere/")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("/missing.png")),
+        "{messages:?}"
+    );
+}

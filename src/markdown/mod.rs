@@ -5,6 +5,7 @@
 
 mod events;
 mod highlight;
+mod raw_html;
 mod text;
 pub(crate) mod urls;
 
@@ -310,8 +311,28 @@ impl<'o, 'a> State<'o, 'a> {
                 }
             }
             Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::Html(html) => {
+                let html = self.raw_html(&html, range.start);
+                self.emit(Event::Html(html.into()));
+            }
+            Event::InlineHtml(html) => {
+                let html = self.raw_html(&html, range.start);
+                self.emit(Event::InlineHtml(html.into()));
+            }
             other => self.emit(other),
         }
+    }
+
+    /// Raw HTML with its links and images resolved as Markdown's are (script links are
+    /// left as the writer wrote them: raw HTML is theirs).
+    fn raw_html(&mut self, html: &str, offset: usize) -> String {
+        raw_html::rewrite_urls(html, &mut |url| {
+            if urls::script_scheme(url).is_some() {
+                url.to_string()
+            } else {
+                self.destination(url, offset)
+            }
+        })
     }
 
     fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
