@@ -348,3 +348,32 @@ fn check_sees_broken_links_in_raw_html() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn control_characters_never_reach_the_html_and_empty_json_summaries_are_left_out() {
+    let site = TestSite::new();
+    site.write(
+        "content/news/c.fr.md",
+        &article(
+            "C",
+            "",
+            "Un\u{1}texte\u{b} avec `co\u{2}de` et <b>gr\u{7f}as</b>.\n\n```\nx\u{1b}y\n```\n",
+        ),
+    );
+    site.build_ok();
+    for file in ["fr/news/c/index.html", "fr/atom.xml", "fr/feed.json"] {
+        let text = site.read(file);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+            "{file}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(&site.read("fr/feed.json")).unwrap();
+    let item = &json["items"][0];
+    assert!(
+        item.get("summary").is_none(),
+        "no summary rather than an empty one: {item}"
+    );
+}

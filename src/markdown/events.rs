@@ -1,7 +1,7 @@
 //! pulldown-cmark's events as the renderer reads them: consecutive text joined (so that a
 //! typography rule sees the character after a space), but a backslash-escaped character kept
-//! apart and marked, so that `\'` stays a straight quote; and the tags a fragment of raw HTML
-//! opens and closes.
+//! apart and marked, so that `\'` stays a straight quote; control characters left out (HTML
+//! and XML forbid them); and the tags a fragment of raw HTML opens and closes.
 
 use std::iter::Peekable;
 use std::ops::Range;
@@ -60,6 +60,13 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Merged<'a, 
     type Item = (Event<'a>, Range<usize>, bool);
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.next_event()
+            .map(|(event, range, escaped)| (without_controls(event), range, escaped))
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Merged<'a, I> {
+    fn next_event(&mut self) -> Option<(Event<'a>, Range<usize>, bool)> {
         if let Some((rest, range)) = self.rest.take() {
             let (event, range) = self.join(rest, range);
             return Some((event, range, false));
@@ -79,6 +86,35 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Merged<'a, 
         }
         let (event, range) = self.join(text, range);
         Some((event, range, false))
+    }
+}
+
+/// Characters no HTML or XML document may hold: the C0 controls but tab and line ends, and
+/// the C1 controls.
+fn is_forbidden(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `text` with forbidden characters left out.
+fn clean(text: CowStr<'_>) -> CowStr<'_> {
+    if text.chars().any(is_forbidden) {
+        text.chars()
+            .filter(|&c| !is_forbidden(c))
+            .collect::<String>()
+            .into()
+    } else {
+        text
+    }
+}
+
+/// The event with forbidden characters left out of its text.
+fn without_controls(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Text(text) => Event::Text(clean(text)),
+        Event::Code(text) => Event::Code(clean(text)),
+        Event::Html(text) => Event::Html(clean(text)),
+        Event::InlineHtml(text) => Event::InlineHtml(clean(text)),
+        other => other,
     }
 }
 

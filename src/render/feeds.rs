@@ -138,11 +138,15 @@ fn json_feed(feed: &Feed) -> String {
                 "url": e.url,
                 "title": e.title,
                 "content_html": e.content,
-                "summary": e.description.unwrap_or_default(),
+
                 "tags": e.tags,
                 "authors": e.authors.iter().map(|a| json!({ "name": a })).collect::<Vec<_>>(),
                 "language": feed.lang,
             });
+            // A JSON Feed summary is plain text, and optional: none rather than an empty one.
+            if let Some(description) = e.description {
+                item["summary"] = json!(description);
+            }
             if let Some(date) = &e.date {
                 item["date_published"] = json!(date);
             }
