@@ -30,13 +30,15 @@ pub fn serve(site: TestSite) -> Served {
     launch(command, site)
 }
 
-/// `gazette serve --watch` allowed `open_files` file descriptors (`ulimit -n`).
-pub fn serve_with_open_files(site: TestSite, open_files: u32) -> Served {
+/// `gazette serve` (with `--watch` or not) allowed `open_files` file descriptors
+/// (`ulimit -n`).
+pub fn serve_with_open_files(site: TestSite, open_files: u32, watch: bool) -> Served {
+    let watch = if watch { "--watch" } else { "" };
     let mut command = Command::new("sh");
     command
         .arg("-c")
         .arg(format!(
-            "ulimit -n {open_files} && exec \"$0\" serve --watch --port 0 --root \"$1\""
+            "ulimit -n {open_files} && exec \"$0\" serve {watch} --port 0 --root \"$1\""
         ))
         .arg(env!("CARGO_BIN_EXE_gazette"))
         .arg(site.root());
