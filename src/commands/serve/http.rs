@@ -191,10 +191,10 @@ fn events(state: &State, request: &Request<Incoming>, head: bool) -> Response<Bo
     }
     let body = match head {
         true => Body::empty(),
-        false => {
+        false => state.listeners.subscribe(|| {
             let build = state.current().map_or(0, |g| g.number);
-            state.listeners.subscribe(build, state.error().as_deref())
-        }
+            (build, state.error())
+        }),
     };
     with_type(Response::new(body), "text/event-stream")
 }

@@ -26,19 +26,22 @@ pub(crate) struct Listeners {
 }
 
 impl Listeners {
-    /// A new stream: how soon to reconnect, the build being served, and its error if the last
-    /// build failed. Must be called inside the runtime.
-    pub(crate) fn subscribe(&self, build: u64, error: Option<&str>) -> Body {
+    /// A new stream: how soon to reconnect, the build being served and its error if the last
+    /// build failed, both from `now`. Must be called inside the runtime.
+    pub(crate) fn subscribe(&self, now: impl FnOnce() -> (u64, Option<String>)) -> Body {
         let (sender, receiver) = mpsc::channel(BACKLOG);
         if let Ok(mut senders) = self.senders.lock() {
             senders.push(sender);
         }
+        // Read once listening: a build swapped in before this is in the hello, and one
+        // after it comes as a reload.
+        let (build, error) = now();
         let mut first = format!(
             "retry: 300\n\n{}",
             message("hello", None, &build.to_string())
         );
         if let Some(error) = error {
-            first.push_str(&message("build-error", None, error));
+            first.push_str(&message("build-error", None, &error));
         }
         Body::events(Bytes::from(first), receiver)
     }
