@@ -257,11 +257,8 @@ fn serve(options: gazette::commands::serve::ServeOptions, open: bool) -> ExitCod
         };
         let _ = std::process::Command::new(opener).arg(&url).spawn();
     }
-    let http = server.spawn_http();
-    if watch && let Err(error) = server.watch() {
-        eprintln!("{error}");
-        return ExitCode::from(1);
-    }
-    let _ = http.join();
-    ExitCode::SUCCESS
+    // Returns only when serving (or, with --watch, rebuilding) can go on no more.
+    let error = server.run();
+    eprintln!("{error}");
+    ExitCode::from(1)
 }

@@ -98,6 +98,23 @@ impl Cache {
         }
         Ok(text)
     }
+
+    /// Forgets the text read from `path`, or from every file under it: the next read goes to
+    /// the disk whatever size and time say (`serve` calls it for what its watcher saw change,
+    /// which `cp -p` or `rsync -a` may leave with the same size and time).
+    pub(crate) fn invalidate(&self, path: &Path) {
+        let Ok(mut texts) = self.texts.lock() else {
+            return;
+        };
+        if texts.remove(path.as_os_str()).is_some() || path.is_file() {
+            return;
+        }
+        // A folder, or something gone that may have been one.
+        let mut prefix = path.as_os_str().to_owned();
+        prefix.push(std::path::MAIN_SEPARATOR_STR);
+        let prefix = prefix.as_encoded_bytes();
+        texts.retain(|key, _| !key.as_encoded_bytes().starts_with(prefix));
+    }
 }
 
 /// Reads every file under content/, taking unchanged files from `cache` when there is one.
@@ -440,6 +457,43 @@ mod tests {
         assert!(
             message.starts_with("x.md:2:13: not valid UTF-8 (byte 16, 0xE9)"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn an_invalidated_text_is_read_again_despite_the_same_size_and_time() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let folder = dir.path().join("news");
+        std::fs::create_dir(&folder).expect("mkdir");
+        let file = folder.join("a.md");
+        std::fs::write(&file, "first").expect("write");
+        let modified = std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        let cache = Cache::default();
+        let read = |cache: &Cache| cache.read(&file, Path::new("a.md")).expect("read");
+        assert_eq!(&*read(&cache), "first");
+        let rewrite = |text: &str| {
+            std::fs::write(&file, text).expect("write");
+            let handle = std::fs::File::options().write(true).open(&file);
+            handle
+                .and_then(|f| f.set_modified(modified))
+                .expect("set mtime");
+        };
+        rewrite("other");
+        assert_eq!(
+            &*read(&cache),
+            "first",
+            "same size and time: the cache is trusted"
+        );
+        cache.invalidate(&file);
+        assert_eq!(&*read(&cache), "other");
+        rewrite("third");
+        cache.invalidate(&folder);
+        assert_eq!(
+            &*read(&cache),
+            "third",
+            "a folder forgets the files under it"
         );
     }
 

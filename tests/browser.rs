@@ -4,11 +4,11 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::http;
 use common::server::serve;
 use common::*;
 use serde_json::{Value, json};
@@ -37,48 +37,17 @@ impl Drop for Driver {
     }
 }
 
-/// One WebDriver call over plain HTTP; returns the reply's `value`.
+/// One WebDriver call; returns the reply's `value`, or the error chromedriver gave.
 fn call(port: u16, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .map_err(|e| e.to_string())?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
-    // chromedriver keeps the connection open: read the head, then Content-Length bytes.
-    let mut bytes = Vec::new();
-    let mut buffer = [0u8; 8192];
-    let (head_end, length) = loop {
-        let n = stream.read(&mut buffer).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Err("connection closed".into());
-        }
-        bytes.extend_from_slice(&buffer[..n]);
-        if let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            break (end + 4, length);
-        }
-    };
-    while bytes.len() < head_end + length {
-        let n = stream.read(&mut buffer).map_err(|e| e.to_string())?;
-        if n == 0 {
-            break;
-        }
-        bytes.extend_from_slice(&buffer[..n]);
+    let headers = [("Content-Type", "application/json")];
+    let reply =
+        http::request(port, method, path, &headers, body.as_bytes()).map_err(|e| e.to_string())?;
+    let value: Value =
+        serde_json::from_slice(&reply.body).map_err(|e| format!("{e}: {}", reply.text()))?;
+    if reply.status != 200 {
+        return Err(format!("{}: {}", reply.status, value["value"]));
     }
-    let json = String::from_utf8_lossy(&bytes[head_end..]);
-    let value: Value = serde_json::from_str(&json).map_err(|e| format!("{e}: {json}"))?;
     Ok(value["value"].clone())
 }
 
@@ -120,6 +89,8 @@ fn start_browser() -> Driver {
     ];
     let capabilities = json!({ "capabilities": { "alwaysMatch": {
         "browserName": "chrome",
+        // A page that cannot load fails the test in seconds, not in five minutes.
+        "timeouts": { "pageLoad": 30000 },
         "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
     }}});
     let session = call(port, "POST", "/session", Some(capabilities)).expect("a browser session");
@@ -155,6 +126,41 @@ impl Driver {
         )
         .unwrap_or(Value::Null)
     }
+
+    /// Opens a new tab and returns its handle (the current tab stays current).
+    fn new_tab(&self) -> String {
+        let path = format!("/session/{}/window/new", self.session);
+        let tab = call(self.port, "POST", &path, Some(json!({ "type": "tab" })));
+        let tab = tab.expect("a new tab");
+        tab["handle"].as_str().expect("a tab handle").to_string()
+    }
+
+    fn current_tab(&self) -> String {
+        let path = format!("/session/{}/window", self.session);
+        let tab = call(self.port, "GET", &path, None).expect("the current tab");
+        tab.as_str().expect("a tab handle").to_string()
+    }
+
+    fn switch_to(&self, tab: &str) {
+        let path = format!("/session/{}/window", self.session);
+        call(self.port, "POST", &path, Some(json!({ "handle": tab }))).expect("switching tabs");
+    }
+
+    /// Waits until the page's `h1` reads `title` and the mark set before the save is gone.
+    fn wait_for_reload_with(&self, title: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let state = self.script("return [document.querySelector('h1') && document.querySelector('h1').textContent, window.gazetteMark || null]");
+            if state == json!([title, null]) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page did not reload with the new title: {state}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }
 
 #[test]
@@ -175,17 +181,34 @@ fn saving_markdown_reloads_the_open_page_with_the_new_text() {
         text.replace("First article: hello!", "Saved from my editor"),
     )
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let state = browser.script("return [document.querySelector('h1') && document.querySelector('h1').textContent, window.gazetteMark || null]");
-        if state == json!(["Saved from my editor", null]) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the page did not reload with the new title: {state}"
+    browser.wait_for_reload_with("Saved from my editor");
+}
+
+/// Browsers open six HTTP/1.1 connections to a host at most: with a reload stream held open
+/// per tab, the seventh tab would never load, nor would it reload.
+#[test]
+fn a_save_reloads_every_one_of_eight_open_tabs() {
+    let served = serve(TestSite::fixture("bilingual"));
+    let browser = start_browser();
+    let url = format!("http://127.0.0.1:{}/en/news/first/", served.port);
+    let mut tabs = vec![browser.current_tab()];
+    tabs.extend((1..8).map(|_| browser.new_tab()));
+    for (i, tab) in tabs.iter().enumerate() {
+        browser.switch_to(tab);
+        browser.open(&url);
+        assert_eq!(
+            browser.script("return document.querySelector('h1').textContent"),
+            json!("First article: hello!"),
+            "tab {i} loaded"
         );
-        std::thread::sleep(Duration::from_millis(100));
+        browser.script("window.gazetteMark = 'before'; return true;");
+    }
+    let file = served.site.root().join("content/news/first.en.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("First article: hello!", "Saved once")).unwrap();
+    for tab in &tabs {
+        browser.switch_to(tab);
+        browser.wait_for_reload_with("Saved once");
     }
 }
 

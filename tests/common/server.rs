@@ -1,12 +1,13 @@
-//! A running `gazette serve --watch`, a raw HTTP client and a reader of its reload stream.
+//! A running `gazette serve --watch` and a reader of its reload stream, both over the
+//! tests' one HTTP client (`common::http`).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 use super::TestSite;
+use super::http::{self, Reply};
 
 /// A running `gazette serve --watch` on a copy of a fixture; killed when dropped.
 pub struct Served {
@@ -23,9 +24,29 @@ impl Drop for Served {
 }
 
 pub fn serve(site: TestSite) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(["serve", "--watch", "--port", "0", "--root"])
-        .arg(site.root())
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gazette"));
+    command.args(["serve", "--watch", "--port", "0", "--root"]);
+    command.arg(site.root());
+    launch(command, site)
+}
+
+/// `gazette serve` (with `--watch` or not) allowed `open_files` file descriptors
+/// (`ulimit -n`).
+pub fn serve_with_open_files(site: TestSite, open_files: u32, watch: bool) -> Served {
+    let watch = if watch { "--watch" } else { "" };
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n {open_files} && exec \"$0\" serve {watch} --port 0 --root \"$1\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_gazette"))
+        .arg(site.root());
+    launch(command, site)
+}
+
+fn launch(mut command: Command, site: TestSite) -> Served {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -49,54 +70,49 @@ pub fn serve(site: TestSite) -> Served {
     Served { child, port, site }
 }
 
-pub struct Reply {
-    pub status: u16,
-    pub head: String,
-    pub body: String,
-}
-
 impl Served {
+    /// `request` sent as is; a reply with status 0 if there was none.
     pub fn raw(&self, request: &str) -> Reply {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connecting");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut bytes = Vec::new();
-        let _ = stream.read_to_end(&mut bytes);
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        Reply {
-            status,
-            head: head.to_string(),
-            body: body.to_string(),
-        }
+        http::send(self.port, request.as_bytes()).unwrap_or(Reply {
+            status: 0,
+            head: String::new(),
+            body: Vec::new(),
+        })
     }
 
     pub fn get(&self, path: &str) -> Reply {
-        self.raw(&format!(
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
-            self.port
-        ))
+        self.get_with(path, &[])
     }
 
-    /// Opens the reload stream; events arrive as "name: data".
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        http::request(self.port, "GET", path, headers, b"")
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// Whether the server process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// The server's process id (for /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Opens the reload stream and waits for the server's greeting (`hello` and the current
+    /// build); the events that follow arrive as "name: data".
     pub fn events(&self) -> Events {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connecting");
         let request = format!(
             "GET /__gazette/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
             self.port
         );
-        stream.write_all(request.as_bytes()).unwrap();
+        let (reply, body) =
+            http::open(self.port, request.as_bytes()).expect("opening the reload stream");
+        assert_eq!(reply.status, 200, "{}", reply.head);
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut event = String::new();
-            for line in BufReader::new(stream).lines() {
+            for line in body.lines() {
                 let Ok(line) = line else { return };
                 if let Some(name) = line.strip_prefix("event: ") {
                     event = name.to_string();
@@ -107,9 +123,12 @@ impl Served {
                 }
             }
         });
-        let events = Events { rx };
-        std::thread::sleep(Duration::from_millis(200));
-        events
+        let hello = rx.recv_timeout(Duration::from_secs(20));
+        assert!(
+            hello.as_ref().is_ok_and(|h| h.starts_with("hello: ")),
+            "the stream starts with a hello: {hello:?}"
+        );
+        Events { rx }
     }
 
     pub fn path(&self, rel: &str) -> std::path::PathBuf {

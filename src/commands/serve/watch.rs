@@ -17,7 +17,8 @@ pub struct Watcher {
     inner: Box<dyn notify::Watcher + Send>,
     events: Receiver<notify::Result<Event>>,
     root: PathBuf,
-    watched: Vec<String>,
+    /// The site folders watched, each with the identity of the folder its watch is on.
+    watched: Vec<(&'static str, FolderId)>,
 }
 
 impl Watcher {
@@ -49,22 +50,35 @@ impl Watcher {
             .inner
             .watch(&watcher.root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch {} ({e}): try --poll", watcher.root.display()))?;
-        watcher.watch_new_dirs()?;
+        watcher.rearm(&[])?;
         Ok(watcher)
     }
 
-    /// Starts watching the site folders that exist now (a `static/` created later is seen).
-    fn watch_new_dirs(&mut self) -> Result<(), String> {
+    /// Watches each site folder as it is now. A folder created since the last batch gets a
+    /// watch; so does one replaced (`rm -rf content && cp -r backup content`, `mv new
+    /// content`): the old watch went with the old folder, or follows it under its new name.
+    /// A replacement is seen by the folder's identity, or by an event naming the folder.
+    fn rearm(&mut self, changed: &[PathBuf]) -> Result<(), String> {
         for dir in WATCHED_DIRS {
             let path = self.root.join(dir);
-            if !self.watched.iter().any(|w| w == dir) && path.is_dir() {
+            let now = folder_id(&path);
+            let before = self.watched.iter().position(|(d, _)| *d == dir);
+            let same = before.is_some_and(|i| Some(self.watched[i].1) == now);
+            if same && !changed.contains(&path) {
+                continue;
+            }
+            if let Some(i) = before {
+                self.watched.remove(i);
+                // Already gone with its folder when that was deleted.
+                let _ = self.inner.unwatch(&path);
+            }
+            if let Some(id) = now {
                 self.inner
                     .watch(&path, RecursiveMode::Recursive)
                     .map_err(|e| format!("cannot watch {} ({e}): try --poll", path.display()))?;
-                self.watched.push(dir.to_string());
+                self.watched.push((dir, id));
             }
         }
-        self.watched.retain(|dir| self.root.join(dir).is_dir());
         Ok(())
     }
 
@@ -92,8 +106,31 @@ impl Watcher {
                 }
             }
         }
-        let _ = self.watch_new_dirs();
+        // Before the rebuild, which reads every file: what was written into a new folder
+        // before its watch began is in it.
+        if let Err(error) = self.rearm(&changed) {
+            eprintln!("warning: {error}");
+        }
         Some(changed)
+    }
+}
+
+/// What tells two folders at the same path apart: device and inode where there are some;
+/// elsewhere, only an event naming the folder shows it was replaced.
+type FolderId = (u64, u64);
+
+/// The identity of the folder at `path`, if there is one.
+fn folder_id(path: &Path) -> Option<FolderId> {
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Some((0, 0))
     }
 }
 
