@@ -8,26 +8,25 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::plan::{Job, JobKind, Target};
-use super::theme_files::FileData;
-use crate::config::Config;
 use crate::error::{Error, Location};
-use crate::site::Site;
 
 /// The longest file or folder name most file systems take, in bytes.
 const LONGEST_NAME: usize = 255;
 
-/// Every collision among `targets`.
-pub(crate) fn collisions(
-    config: &Config,
-    site: &Site,
-    jobs: &[Job],
-    targets: &[(String, Target)],
-) -> Vec<Error> {
-    let origin = |i: usize| origin(config, site, jobs, &targets[i]);
-    let path = |i: usize| targets[i].0.as_str();
+/// The file to blame for an output file, and how to name what makes it.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    pub location: Location,
+    pub what: String,
+    /// A page of content (its slug or file name is what to change).
+    pub is_page: bool,
+}
+
+/// Every collision among the files at `paths`, made by `origin(i)`.
+pub(crate) fn collisions(paths: &[&str], origin: impl Fn(usize) -> Origin) -> Vec<Error> {
+    let path = |i: usize| paths[i];
     let mut errors = Vec::new();
-    let folded: Vec<String> = targets.iter().map(|(path, _)| fold(path)).collect();
+    let folded: Vec<String> = paths.iter().map(|path| fold(path)).collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, folded_path) in folded.iter().enumerate() {
         match seen.get(folded_path.as_str()) {
@@ -65,9 +64,9 @@ pub(crate) fn collisions(
             folder = parent;
         }
     }
-    for (i, (path, _)) in targets.iter().enumerate() {
+    for (i, path) in paths.iter().enumerate() {
         if path.split('/').any(|name| name.len() > LONGEST_NAME) {
-            let (location, what) = blame(config, site, jobs, &targets[i]);
+            let Origin { location, what, .. } = origin(i);
             errors.push(Error::Output {
                 location,
                 message: format!(
@@ -85,92 +84,19 @@ fn fold(path: &str) -> String {
     path.nfc().collect::<String>().to_lowercase()
 }
 
-/// Two targets at one place: the error is at the file of the one that is a page of content,
+/// Two files at one place: the error is at the file of the one that is a page of content,
 /// if either is (a slug or file name to change), else of the second.
-fn collision(first: (Origin, String), second: (Origin, String), at: &str) -> Error {
-    let location = match (&first.0, &second.0) {
-        (Origin::Page(page), Origin::Other(_)) => page.clone(),
-        (_, Origin::Page(location) | Origin::Other(location)) => location.clone(),
+fn collision(first: Origin, second: Origin, at: &str) -> Error {
+    let location = if first.is_page && !second.is_page {
+        first.location
+    } else {
+        second.location
     };
     Error::Output {
         location,
         message: format!(
             "{} and {} would be written {at}: rename one",
-            first.1, second.1
+            first.what, second.what
         ),
-    }
-}
-
-/// The file to blame for a target: a page of content, or another source.
-enum Origin {
-    Page(Location),
-    Other(Location),
-}
-
-/// The file to blame for a target, and how to name what it makes.
-fn origin(
-    config: &Config,
-    site: &Site,
-    jobs: &[Job],
-    target: &(String, Target),
-) -> (Origin, String) {
-    let (origin, what) = blame(config, site, jobs, target);
-    match (&target.1, origin) {
-        (Target::Page(job), location) if matches!(jobs[*job].kind, JobKind::Document(_)) => {
-            (Origin::Page(location), what)
-        }
-        (_, location) => (Origin::Other(location), what),
-    }
-}
-
-fn blame(
-    config: &Config,
-    site: &Site,
-    jobs: &[Job],
-    target: &(String, Target),
-) -> (Location, String) {
-    let page = |id: usize| Location::file(&site.pages[id].source);
-    let own = |what: String| (Location::file("config.toml"), what);
-    match &target.1 {
-        Target::Page(job) => match jobs[*job].kind {
-            JobKind::Document(id) => (
-                page(id),
-                format!("the page of {}", site.pages[id].source.display()),
-            ),
-            JobKind::Section {
-                edition, section, ..
-            } => {
-                let section = &site.editions[edition].sections[section];
-                let blamed = section.index.or(section.articles.first().copied());
-                let what = format!("the list of the section content/{}/", section.name);
-                (blamed.map_or_else(|| Location::file("content"), page), what)
-            }
-            JobKind::Tag { edition, tag, .. } => {
-                let tag = &site.editions[edition].tags[tag];
-                let what = format!("the page of the tag \"{}\"", tag.name);
-                (
-                    tag.articles
-                        .first()
-                        .map_or_else(|| Location::file("content"), |&i| page(i)),
-                    what,
-                )
-            }
-            JobKind::Issue { edition, issue } => {
-                let issue = &site.editions[edition].issues[issue];
-                let blamed = issue.intro.or(issue.articles.first().copied());
-                let what = format!("the page of issue {}", issue.number);
-                (blamed.map_or_else(|| Location::file("content"), page), what)
-            }
-            _ => own(format!("gazette's page {}", jobs[*job].path)),
-        },
-        Target::Copy(FileData::Disk(source)) => {
-            let shown = source.strip_prefix(&config.root).unwrap_or(source);
-            (
-                Location::file(shown),
-                format!("the file {}", shown.display()),
-            )
-        }
-        Target::Copy(FileData::Builtin(_)) => own(format!("the theme's file {}", target.0)),
-        _ => own(format!("gazette's file {}", target.0)),
     }
 }

@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, FixedOffset};
 use tera::Value;
 
+use super::collisions::{Origin, collisions};
 use super::file_for;
 use super::theme_files::{FileData, ThemeFiles};
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::site::{Edition, PageKind, Site};
 
 /// What an HTML page shows.
@@ -145,7 +146,8 @@ impl SitePlan {
         for (path, source) in copies(config, site, theme_files)? {
             targets.push((path, Target::Copy(source)));
         }
-        let collisions = super::collisions::collisions(config, site, &jobs, &targets);
+        let paths: Vec<&str> = targets.iter().map(|(p, _)| p.as_str()).collect();
+        let collisions = collisions(&paths, |i| origin(config, site, &jobs, &targets[i]));
         if let Some(error) = Error::from_many(collisions) {
             return Err(error);
         }
@@ -394,4 +396,68 @@ fn copies(
         }
     }
     Ok(by_path.into_iter().collect())
+}
+
+/// The file to blame for a target, and how to name what it makes (for collisions).
+fn origin(config: &Config, site: &Site, jobs: &[Job], target: &(String, Target)) -> Origin {
+    let (location, what) = blame(config, site, jobs, target);
+    let is_page =
+        matches!(target.1, Target::Page(job) if matches!(jobs[job].kind, JobKind::Document(_)));
+    Origin {
+        location,
+        what,
+        is_page,
+    }
+}
+
+fn blame(
+    config: &Config,
+    site: &Site,
+    jobs: &[Job],
+    target: &(String, Target),
+) -> (Location, String) {
+    let page = |id: usize| Location::file(&site.pages[id].source);
+    let own = |what: String| (Location::file("config.toml"), what);
+    match &target.1 {
+        Target::Page(job) => match jobs[*job].kind {
+            JobKind::Document(id) => (
+                page(id),
+                format!("the page of {}", site.pages[id].source.display()),
+            ),
+            JobKind::Section {
+                edition, section, ..
+            } => {
+                let section = &site.editions[edition].sections[section];
+                let blamed = section.index.or(section.articles.first().copied());
+                let what = format!("the list of the section content/{}/", section.name);
+                (blamed.map_or_else(|| Location::file("content"), page), what)
+            }
+            JobKind::Tag { edition, tag, .. } => {
+                let tag = &site.editions[edition].tags[tag];
+                let what = format!("the page of the tag \"{}\"", tag.name);
+                (
+                    tag.articles
+                        .first()
+                        .map_or_else(|| Location::file("content"), |&i| page(i)),
+                    what,
+                )
+            }
+            JobKind::Issue { edition, issue } => {
+                let issue = &site.editions[edition].issues[issue];
+                let blamed = issue.intro.or(issue.articles.first().copied());
+                let what = format!("the page of issue {}", issue.number);
+                (blamed.map_or_else(|| Location::file("content"), page), what)
+            }
+            _ => own(format!("gazette's page {}", jobs[*job].path)),
+        },
+        Target::Copy(FileData::Disk(source)) => {
+            let shown = source.strip_prefix(&config.root).unwrap_or(source);
+            (
+                Location::file(shown),
+                format!("the file {}", shown.display()),
+            )
+        }
+        Target::Copy(FileData::Builtin(_)) => own(format!("the theme's file {}", target.0)),
+        _ => own(format!("gazette's file {}", target.0)),
+    }
 }
