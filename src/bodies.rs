@@ -123,8 +123,9 @@ impl Bodies {
     fn compute_key(&self, page: &Page, markdown: &str, id: usize) -> Key {
         let config = &self.config;
         let options = format!(
-            "{}|{}|{}|{}|{}|{}",
+            "{}|{:?}|{}|{}|{}|{}|{}",
             config.base_url,
+            config.heading_ids,
             config.french(&page.lang),
             config.highlight_code,
             config.words_per_minute,
@@ -206,6 +207,7 @@ impl Bodies {
             highlight: config.highlight_code,
             id_prefix: &id_prefix,
             reserved_ids: &self.reserved_ids,
+            heading_ids: config.heading_ids,
             page_url: &page_url,
             base_url: &config.base_url,
             words_per_minute: config.words_per_minute,
