@@ -2,5 +2,6 @@
 //! pipeline's stages; none is used by them.
 
 pub mod check;
+pub mod import;
 pub mod new;
 pub mod serve;

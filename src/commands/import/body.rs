@@ -1,0 +1,109 @@
+//! Placed pages' bodies -> gazette bodies: shortcodes converted (internal references to
+//! `@/` links to where the pages went), links relative to the old URL made absolute, `@/`
+//! links followed to the files' new places. What is left is reported with its line.
+
+use std::collections::HashMap;
+
+use super::Engine;
+use super::links;
+use super::model::{Page, Site};
+use super::place::Plan;
+use super::report::Report;
+use super::shortcodes::{self, RefKind};
+
+/// Converts every placed page's body in `plan`.
+pub(crate) fn convert_all(engine: Engine, site: &Site, plan: &mut Plan, report: &mut Report) {
+    let refs = RefTable::new(site, plan);
+    for (i, (page, placed)) in site.pages.iter().zip(plan.pages.iter_mut()).enumerate() {
+        let resolve = |_: RefKind, target: &str| refs.link(target, i);
+        let done = shortcodes::convert(engine, &placed.body, &resolve);
+        for name in &done.converted {
+            report.converted(name);
+        }
+        for (line, text) in &done.unknown {
+            report.note(
+                &page.source,
+                Some(page.body_line + line - 1),
+                format!("not converted: {text}"),
+            );
+        }
+        let rewrite = |target: &str| rewrite_link(page, &refs, i, target);
+        let (body, _) = links::rewrite(&done.body, &rewrite);
+        placed.body = body;
+    }
+}
+
+/// Where internal references lead: a page's `refs` -> its `@/` path.
+struct RefTable<'a> {
+    by_ref: HashMap<String, Vec<usize>>,
+    site: &'a Site,
+    /// Each page's `@/` path: its gazette file without the language suffix.
+    at_paths: Vec<String>,
+}
+
+impl<'a> RefTable<'a> {
+    fn new(site: &'a Site, plan: &Plan) -> Self {
+        let mut by_ref: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, page) in site.pages.iter().enumerate() {
+            for name in &page.refs {
+                by_ref.entry(name.to_lowercase()).or_default().push(i);
+            }
+        }
+        let at_paths = plan
+            .pages
+            .iter()
+            .zip(&site.pages)
+            .map(|(p, page)| {
+                let suffix = format!(".{}.md", page.lang);
+                let stem = p.file.strip_suffix(&suffix).unwrap_or(&p.file);
+                format!("@/{stem}.md")
+            })
+            .collect();
+        RefTable {
+            by_ref,
+            site,
+            at_paths,
+        }
+    }
+
+    /// The `@/` link for `target` (with its `#anchor`) from page `from`: the page in the
+    /// same language when there are several.
+    fn link(&self, target: &str, from: usize) -> Option<String> {
+        let (path, anchor) = match target.split_once('#') {
+            Some((path, anchor)) => (path, format!("#{anchor}")),
+            None => (target, String::new()),
+        };
+        let key = path.trim().trim_matches('/').to_lowercase();
+        let key = key.strip_prefix("content/").unwrap_or(&key);
+        let found = self.by_ref.get(key)?;
+        let lang = &self.site.pages[from].lang;
+        let page = found
+            .iter()
+            .find(|&&i| self.site.pages[i].lang == *lang)
+            .or(found.first())?;
+        Some(format!("{}{anchor}", self.at_paths[*page]))
+    }
+}
+
+/// A link target as it must be written now: `@/` paths to the files' new places, links
+/// relative to the old URL made absolute unless they name a file of the page's bundle.
+fn rewrite_link(page: &Page, refs: &RefTable, index: usize, target: &str) -> Option<String> {
+    if let Some(path) = target.strip_prefix("@/") {
+        return refs.link(path, index);
+    }
+    if !links::is_page_relative(target) {
+        return None;
+    }
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let path = path.trim_start_matches("./");
+    if page.files.iter().any(|(_, relative)| relative == path) {
+        return None;
+    }
+    let old = page.old_url.as_deref()?;
+    let folder = match old.ends_with('/') {
+        true => old,
+        false => old.rsplit_once('/').map_or("/", |(dir, _)| dir),
+    };
+    let folder = format!("{}/", folder.trim_end_matches('/'));
+    links::resolve(&folder, target)
+}

@@ -1,0 +1,706 @@
+//! A page body with its engine's shortcodes -> the body gazette renders: the built-in ones
+//! converted to Markdown or HTML (figures, videos, highlighted code, internal links, gists),
+//! the others left in place and listed with their line, for a person to finish.
+
+use std::ops::Range;
+
+use super::Engine;
+
+/// An internal link written as a shortcode, for the importer to resolve to `@/…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RefKind {
+    /// Hugo `ref`/`relref`: a content path, with or without extension, or a file name.
+    Hugo,
+    /// Jekyll `{% link path %}`: a source path from the site root.
+    JekyllLink,
+    /// Jekyll `{% post_url 2018-06-04-name %}`.
+    PostUrl,
+}
+
+/// The converted body, and what was done to it.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Converted {
+    pub body: String,
+    /// Names of the shortcodes converted, one entry each time.
+    pub converted: Vec<String>,
+    /// (line in the body, starting at 1; the shortcode as written) of each left in place.
+    pub unknown: Vec<(usize, String)>,
+}
+
+/// Converts `body`; `resolve` turns an internal reference into an `@/` link.
+pub(crate) fn convert(
+    engine: Engine,
+    body: &str,
+    resolve: &dyn Fn(RefKind, &str) -> Option<String>,
+) -> Converted {
+    let mut out = Out {
+        body: String::with_capacity(body.len()),
+        done: Converted::default(),
+        source: body,
+    };
+    match engine {
+        Engine::Hugo => hugo(body, &mut out, resolve),
+        Engine::Zola => zola(body, &mut out),
+        Engine::Jekyll => jekyll(body, &mut out, resolve),
+    }
+    out.done.body = out.body;
+    out.done
+}
+
+/// The body being written, and the tally.
+struct Out<'a> {
+    body: String,
+    done: Converted,
+    source: &'a str,
+}
+
+impl Out<'_> {
+    fn unknown(&mut self, at: usize, text: &str) {
+        let line = self.source[..at].matches('\n').count() + 1;
+        let shown: String = text.chars().take(80).collect();
+        self.done.unknown.push((line, shown));
+    }
+
+    fn converted(&mut self, name: &str, replacement: &str) {
+        self.done.converted.push(name.to_string());
+        self.body.push_str(replacement);
+    }
+}
+
+// ---- Hugo: {{< name args >}}, {{% name args %}}, {{< /name >}}, {{</* escaped */>}}
+
+fn hugo(body: &str, out: &mut Out, resolve: &dyn Fn(RefKind, &str) -> Option<String>) {
+    let mut at = 0;
+    while let Some(found) = next_of(body, at, &["{{<", "{{%"]) {
+        out.body.push_str(&body[at..found]);
+        let percent = body[found..].starts_with("{{%");
+        let closer = if percent { "%}}" } else { ">}}" };
+        let Some(tag) = hugo_tag(body, found, closer) else {
+            out.unknown(found, &body[found..]);
+            out.body.push_str(&body[found..found + 3]);
+            at = found + 3;
+            continue;
+        };
+        at = tag.end;
+        if let Some(inner) = tag.escaped {
+            // `{{</* x */>}}` shows the shortcode itself.
+            let open = if percent { "{{%" } else { "{{<" };
+            out.body.push_str(&format!("{open}{inner}{closer}"));
+            continue;
+        }
+        if tag.closing {
+            out.body.push_str(&body[found..tag.end]);
+            continue;
+        }
+        let inner = paired_body(body, tag.end, &tag.name, percent);
+        match hugo_builtin(&tag, inner.as_ref().map(|r| &body[r.clone()]), resolve) {
+            Some(html) => {
+                out.converted(&tag.name, &html);
+                if let (Some(range), true) = (&inner, tag.name == "highlight") {
+                    at = closing_end(body, range.end, closer);
+                }
+            }
+            None => {
+                out.unknown(found, &body[found..tag.end]);
+                out.body.push_str(&body[found..tag.end]);
+            }
+        }
+    }
+    out.body.push_str(&body[at..]);
+}
+
+/// One Hugo shortcode tag as written.
+#[derive(Debug)]
+struct HugoTag {
+    name: String,
+    closing: bool,
+    /// `{{</* … */>}}`: the text between the comment marks.
+    escaped: Option<String>,
+    /// Positional and named arguments, in order.
+    args: Vec<(Option<String>, String)>,
+    end: usize,
+}
+
+fn hugo_tag(body: &str, start: usize, closer: &str) -> Option<HugoTag> {
+    let inside_start = start + 3;
+    let rest = &body[inside_start..];
+    let trimmed = rest.trim_start();
+    if let Some(comment) = trimmed.strip_prefix("/*") {
+        let end = comment.find(&format!("*/{closer}"))?;
+        let skipped = rest.len() - comment.len();
+        return Some(HugoTag {
+            name: String::new(),
+            closing: false,
+            escaped: Some(comment[..end].to_string()),
+            args: Vec::new(),
+            end: inside_start + skipped + end + 2 + closer.len(),
+        });
+    }
+    let end = find_outside_quotes(rest, closer)?;
+    let inner = rest[..end].trim().trim_end_matches('/').trim();
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(name) => (true, name.trim()),
+        None => (false, inner),
+    };
+    let mut words = split_args(inner).into_iter();
+    let name = words.next().map(|(_, n)| n).filter(|n| !n.is_empty())?;
+    Some(HugoTag {
+        name,
+        closing,
+        escaped: None,
+        args: words.collect(),
+        end: inside_start + end + closer.len(),
+    })
+}
+
+/// The body of a paired shortcode: from `from` to its `{{< /name >}}`, if there is one.
+fn paired_body(body: &str, from: usize, name: &str, percent: bool) -> Option<Range<usize>> {
+    let (open, close) = if percent {
+        ("{{%", "%}}")
+    } else {
+        ("{{<", ">}}")
+    };
+    let mut at = from;
+    while let Some(found) = body[at..].find(open).map(|i| i + at) {
+        let rest = body[found + 3..].trim_start();
+        if let Some(after) = rest.strip_prefix('/')
+            && after.trim_start().starts_with(name)
+            && after.trim_start()[name.len()..]
+                .trim_start()
+                .starts_with(close)
+        {
+            return Some(from..found);
+        }
+        at = found + 3;
+    }
+    None
+}
+
+/// The end of the closing tag that starts at `from`.
+fn closing_end(body: &str, from: usize, closer: &str) -> usize {
+    body[from..]
+        .find(closer)
+        .map_or(body.len(), |i| from + i + closer.len())
+}
+
+fn hugo_builtin(
+    tag: &HugoTag,
+    inner: Option<&str>,
+    resolve: &dyn Fn(RefKind, &str) -> Option<String>,
+) -> Option<String> {
+    let named = |key: &str| {
+        tag.args
+            .iter()
+            .find(|(k, _)| k.as_deref() == Some(key))
+            .map(|(_, v)| v.as_str())
+    };
+    let positional = |n: usize| {
+        tag.args
+            .iter()
+            .filter(|(k, _)| k.is_none())
+            .nth(n)
+            .map(|(_, v)| v.as_str())
+    };
+    match tag.name.as_str() {
+        "figure" => Some(figure(
+            named("src")?,
+            named("alt").or(named("title")).unwrap_or(""),
+            named("link"),
+            [named("title"), named("caption")],
+        )),
+        "youtube" => Some(video(
+            &format!(
+                "https://www.youtube-nocookie.com/embed/{}",
+                named("id").or(positional(0))?
+            ),
+            named("title").unwrap_or("YouTube video"),
+        )),
+        "vimeo" => Some(video(
+            &format!(
+                "https://player.vimeo.com/video/{}",
+                named("id").or(positional(0))?
+            ),
+            named("title").unwrap_or("Vimeo video"),
+        )),
+        "highlight" => Some(fenced(positional(0).unwrap_or(""), inner?)),
+        "ref" | "relref" => resolve(RefKind::Hugo, named("path").or(positional(0))?),
+        "gist" => {
+            let (user, id) = (positional(0)?, positional(1)?);
+            Some(gist_link(
+                &format!("https://gist.github.com/{user}/{id}"),
+                positional(2),
+            ))
+        }
+        "tweet" | "twitter" | "x" => {
+            let id = named("id").or(positional(1)).or(positional(0))?;
+            let user = named("user").or(positional(0).filter(|_| positional(1).is_some()));
+            let user = user.unwrap_or("i/web");
+            Some(format!(
+                "[{user}/status/{id}](https://twitter.com/{user}/status/{id})"
+            ))
+        }
+        _ => None,
+    }
+}
+
+// ---- Zola: {{ name(args) }}, {% name(args) %}…{% end %}, {{/* escaped */}}
+
+fn zola(body: &str, out: &mut Out) {
+    let code = code_ranges(body);
+    let mut at = 0;
+    while let Some(found) = next_of(body, at, &["{{", "{%"]) {
+        out.body.push_str(&body[at..found]);
+        let inline = body[found..].starts_with("{{");
+        let closer = if inline { "}}" } else { "%}" };
+        if code.iter().any(|r| r.contains(&found)) {
+            out.body.push_str(&body[found..found + 2]);
+            at = found + 2;
+            continue;
+        }
+        let rest = &body[found + 2..];
+        if let Some(comment) = rest.strip_prefix("/*")
+            && let Some(end) = comment.find(&format!("*/{closer}"))
+        {
+            let open = &body[found..found + 2];
+            out.body
+                .push_str(&format!("{open}{}{closer}", &comment[..end]));
+            at = found + 2 + 2 + end + 2 + closer.len();
+            continue;
+        }
+        let Some(call) = zola_call(rest, closer) else {
+            out.body.push_str(&body[found..found + 2]);
+            at = found + 2;
+            continue;
+        };
+        let end = found + 2 + call.len;
+        match zola_builtin(&call) {
+            Some(html) if inline => out.converted(&call.name, &html),
+            _ => {
+                out.unknown(found, &body[found..end]);
+                out.body.push_str(&body[found..end]);
+            }
+        }
+        at = end;
+    }
+    out.body.push_str(&body[at..]);
+}
+
+/// A Zola shortcode call: `name(key=value, …)` up to its closer.
+struct ZolaCall {
+    name: String,
+    args: Vec<(Option<String>, String)>,
+    /// Bytes from after the opener to after the closer.
+    len: usize,
+}
+
+fn zola_call(rest: &str, closer: &str) -> Option<ZolaCall> {
+    let end = find_outside_quotes(rest, closer)?;
+    let inner = rest[..end].trim();
+    let (name, args) = inner.split_once('(')?;
+    let name = name.trim();
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let args = args.trim_end().strip_suffix(')')?;
+    valid.then(|| ZolaCall {
+        name: name.to_string(),
+        args: split_args(&args.replace(',', " ")),
+        len: end + closer.len(),
+    })
+}
+
+fn zola_builtin(call: &ZolaCall) -> Option<String> {
+    let named = |key: &str| {
+        call.args
+            .iter()
+            .find(|(k, _)| k.as_deref() == Some(key))
+            .map(|(_, v)| v.as_str())
+    };
+    match call.name.as_str() {
+        "youtube" => Some(video(
+            &format!("https://www.youtube-nocookie.com/embed/{}", named("id")?),
+            "YouTube video",
+        )),
+        "vimeo" => Some(video(
+            &format!("https://player.vimeo.com/video/{}", named("id")?),
+            "Vimeo video",
+        )),
+        "streamable" => Some(video(
+            &format!("https://streamable.com/e/{}", named("id")?),
+            "Streamable video",
+        )),
+        "gist" => Some(gist_link(named("url")?, named("file"))),
+        _ => None,
+    }
+}
+
+// ---- Jekyll: {% tag args %}, {% highlight %}…{% endhighlight %}, {{ expression }}
+
+fn jekyll(body: &str, out: &mut Out, resolve: &dyn Fn(RefKind, &str) -> Option<String>) {
+    let mut at = 0;
+    while let Some(found) = next_of(body, at, &["{%", "{{"]) {
+        out.body.push_str(&body[at..found]);
+        let is_tag = body[found..].starts_with("{%");
+        let closer = if is_tag { "%}" } else { "}}" };
+        let Some(end) = find_outside_quotes(&body[found + 2..], closer) else {
+            out.body.push_str(&body[found..found + 2]);
+            at = found + 2;
+            continue;
+        };
+        let end = found + 2 + end + closer.len();
+        let inner = body[found + 2..end - 2].trim_matches(|c: char| c.is_whitespace() || c == '-');
+        at = if is_tag {
+            jekyll_tag(body, found, end, inner, out, resolve)
+        } else {
+            jekyll_output(body, found, end, inner, out)
+        };
+    }
+    out.body.push_str(&body[at..]);
+}
+
+/// Converts the tag at `start..end`; returns where the scan goes on.
+fn jekyll_tag(
+    body: &str,
+    start: usize,
+    end: usize,
+    inner: &str,
+    out: &mut Out,
+    resolve: &dyn Fn(RefKind, &str) -> Option<String>,
+) -> usize {
+    let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+    let args = args.trim();
+    let block = |end_name: &str| {
+        let close = find_liquid_end(body, end, end_name)?;
+        Some((end..close.start, close.end))
+    };
+    let done = match name {
+        "highlight" => block("endhighlight").map(|(code, after)| {
+            let lang = args.split_whitespace().next().unwrap_or("");
+            out.converted("highlight", &fenced(lang, &body[code]));
+            after
+        }),
+        "raw" => block("endraw").map(|(text, after)| {
+            out.converted("raw", &body[text]);
+            after
+        }),
+        "comment" => block("endcomment").map(|(_, after)| {
+            out.converted("comment", "");
+            after
+        }),
+        "link" => resolve(RefKind::JekyllLink, args.trim_matches(['"', '\''])).map(|link| {
+            out.converted("link", &link);
+            end
+        }),
+        "post_url" => resolve(RefKind::PostUrl, args.trim_matches(['"', '\''])).map(|link| {
+            out.converted("post_url", &link);
+            end
+        }),
+        _ => None,
+    };
+    done.unwrap_or_else(|| {
+        // Block ends (`endif`, `endfor`) are reported with the tag that opens them.
+        if !name.starts_with("end") && !matches!(name, "else" | "elsif" | "when") {
+            out.unknown(start, &body[start..end]);
+        }
+        out.body.push_str(&body[start..end]);
+        end
+    })
+}
+
+/// `{{ site.baseurl }}` and `{{ "/x" | relative_url }}` become the root-relative paths they
+/// stand for (gazette puts the base URL's path in front of root-relative links itself).
+fn jekyll_output(body: &str, start: usize, end: usize, inner: &str, out: &mut Out) -> usize {
+    let mut parts = inner.split('|').map(str::trim);
+    let value = parts.next().unwrap_or("");
+    let filters: Vec<&str> = parts.collect();
+    let site_root = matches!(value, "site.baseurl" | "site.url" | "site.base_url");
+    let quoted = value.len() >= 2
+        && (value.starts_with('"') && value.ends_with('"')
+            || value.starts_with('\'') && value.ends_with('\''));
+    let url_filters = filters
+        .iter()
+        .all(|f| matches!(*f, "relative_url" | "absolute_url"));
+    if site_root && filters.is_empty() {
+        out.converted(value, "");
+    } else if quoted && !filters.is_empty() && url_filters {
+        out.converted(filters[0], &value[1..value.len() - 1]);
+    } else {
+        out.unknown(start, &body[start..end]);
+        out.body.push_str(&body[start..end]);
+    }
+    end
+}
+
+/// The `{% end_name %}` after `from`: its range.
+fn find_liquid_end(body: &str, from: usize, end_name: &str) -> Option<Range<usize>> {
+    let mut at = from;
+    while let Some(found) = body[at..].find("{%").map(|i| i + at) {
+        let close = body[found..].find("%}")? + found + 2;
+        let inner =
+            body[found + 2..close - 2].trim_matches(|c: char| c.is_whitespace() || c == '-');
+        if inner == end_name {
+            return Some(found..close);
+        }
+        at = close;
+    }
+    None
+}
+
+// ---- What the conversions write
+
+/// A Markdown fenced code block; the fence is longer than any backtick run in the code.
+fn fenced(lang: &str, code: &str) -> String {
+    let code = code.strip_prefix('\n').unwrap_or(code);
+    let code = code.strip_prefix("\r\n").unwrap_or(code).trim_end();
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let lang: String = lang.chars().filter(|c| !c.is_whitespace()).collect();
+    format!("{fence}{lang}\n{code}\n{fence}")
+}
+
+fn figure(src: &str, alt: &str, link: Option<&str>, captions: [Option<&str>; 2]) -> String {
+    let img = format!("<img src=\"{}\" alt=\"{}\">", attr(src), attr(alt));
+    let img = match link {
+        Some(link) => format!("<a href=\"{}\">{img}</a>", attr(link)),
+        None => img,
+    };
+    let caption: Vec<String> = captions
+        .iter()
+        .flatten()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| text(c))
+        .collect();
+    match caption.is_empty() {
+        true => format!("<figure>{img}</figure>"),
+        false => format!(
+            "<figure>{img}<figcaption>{}</figcaption></figure>",
+            caption.join(" — ")
+        ),
+    }
+}
+
+fn video(src: &str, title: &str) -> String {
+    format!(
+        "<div class=\"video\"><iframe src=\"{}\" title=\"{}\" loading=\"lazy\" \
+         allowfullscreen></iframe></div>",
+        attr(src),
+        attr(title)
+    )
+}
+
+/// A gist as a link: gazette publishes no third-party scripts.
+fn gist_link(url: &str, file: Option<&str>) -> String {
+    let name = url
+        .trim_start_matches("https://gist.github.com/")
+        .trim_end_matches(".js");
+    match file {
+        Some(file) => format!(
+            "[gist {name}: {file}]({url}#file-{})",
+            file.replace('.', "-")
+        ),
+        None => format!("[gist {name}]({url})"),
+    }
+}
+
+fn attr(value: &str) -> String {
+    text(value).replace('"', "&quot;")
+}
+
+fn text(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+// ---- Scanning
+
+/// The first of `needles` at or after `from`.
+fn next_of(body: &str, from: usize, needles: &[&str]) -> Option<usize> {
+    needles
+        .iter()
+        .filter_map(|n| body[from..].find(n).map(|i| i + from))
+        .min()
+}
+
+/// Where `needle` first occurs in `text` outside double quotes and backticks.
+fn find_outside_quotes(text: &str, needle: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match quote {
+            // `"An \"A\""`: Go and Tera strings escape quotes.
+            Some(_) if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '`' => quote = Some(c),
+            None if text[i..].starts_with(needle) => return Some(i),
+            None => {}
+        }
+    }
+    None
+}
+
+/// Splits `a "b c" key=value key="d e"` into (key, value) pairs, quotes removed.
+fn split_args(text: &str) -> Vec<(Option<String>, String)> {
+    let mut args = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return args;
+        }
+        let mut key = None;
+        let mut word = String::new();
+        while let Some(&c) = chars.peek() {
+            match c {
+                '"' | '`' | '\'' => {
+                    chars.next();
+                    word.extend(chars.by_ref().take_while(|&d| d != c));
+                }
+                '=' if key.is_none() => {
+                    chars.next();
+                    key = Some(std::mem::take(&mut word));
+                }
+                c if c.is_whitespace() => break,
+                c => {
+                    chars.next();
+                    word.push(c);
+                }
+            }
+        }
+        args.push((key, word));
+    }
+}
+
+/// The byte ranges of code (spans and blocks) in Markdown, where Zola runs no shortcode.
+fn code_ranges(body: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new(body)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => Some(range),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_refs(_: RefKind, _: &str) -> Option<String> {
+        None
+    }
+
+    fn hugo_of(body: &str) -> Converted {
+        convert(Engine::Hugo, body, &|kind, target| match (kind, target) {
+            (RefKind::Hugo, "posts/a.md") => Some("@/posts/a.md".into()),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn hugo_builtins() {
+        let done = hugo_of(
+            "A {{< figure src=\"a.png\" alt=\"An \\\"A\\\"\" caption=\"C > D\" >}}\n\
+             {{< youtube w7Ft2ymGmfc >}}\n{{< vimeo id=\"1\" >}}\n\
+             [x]({{< ref \"posts/a.md\" >}}) {{< gist spf13 7896402 >}}\n\
+             {{< highlight go \"linenos=table\" >}}\nfmt.Println(1)\n{{< /highlight >}}\nEnd",
+        );
+        assert!(done.unknown.is_empty(), "{:?}", done.unknown);
+        assert!(
+            done.body.contains("<figure><img src=\"a.png\""),
+            "{}",
+            done.body
+        );
+        assert!(done.body.contains("<figcaption>C &gt; D</figcaption>"));
+        assert!(done.body.contains("youtube-nocookie.com/embed/w7Ft2ymGmfc"));
+        assert!(done.body.contains("player.vimeo.com/video/1"));
+        assert!(done.body.contains("[x](@/posts/a.md)"));
+        assert!(
+            done.body
+                .contains("(https://gist.github.com/spf13/7896402)")
+        );
+        assert!(
+            done.body.contains("```go\nfmt.Println(1)\n```\nEnd"),
+            "{}",
+            done.body
+        );
+        assert_eq!(done.converted.len(), 6);
+    }
+
+    #[test]
+    fn hugo_unknown_and_escaped_stay() {
+        let body = "x\n{{< terminal title=\"a\" >}}\nls\n{{< /terminal >}}\n\
+                    {{</* figure src=\"x\" */>}} {{% notice tip %}}hi{{% /notice %}}\n\
+                    [y]({{< ref \"missing.md\" >}}) {{< broken";
+        let done = hugo_of(body);
+        let lines: Vec<usize> = done.unknown.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [2, 5, 6, 6], "{:?}", done.unknown);
+        assert!(
+            done.body
+                .contains("{{< terminal title=\"a\" >}}\nls\n{{< /terminal >}}")
+        );
+        assert!(
+            done.body.contains("{{< figure src=\"x\" >}}"),
+            "{}",
+            done.body
+        );
+        assert!(done.body.ends_with("{{< broken"));
+    }
+
+    #[test]
+    fn zola_builtins_not_in_code() {
+        let done = convert(
+            Engine::Zola,
+            "{{ youtube(id=\"abc\", autoplay=true) }}\n{{ gist(url=\"https://gist.github.com/u/1\") }}\n\
+             `{{ youtube(id=\"no\") }}`\n{% mermaid() %}\ngraph\n{% end %}\n{{/* vimeo(id=\"1\") */}}\n\
+             {{ streamable(id='s') }}",
+            &no_refs,
+        );
+        assert!(done.body.contains("youtube-nocookie.com/embed/abc"));
+        assert!(
+            done.body
+                .contains("[gist u/1](https://gist.github.com/u/1)")
+        );
+        assert!(done.body.contains("`{{ youtube(id=\"no\") }}`"));
+        assert!(done.body.contains("{{ vimeo(id=\"1\") }}"));
+        assert!(done.body.contains("streamable.com/e/s"));
+        assert_eq!(done.unknown, [(4, "{% mermaid() %}".to_string())]);
+    }
+
+    #[test]
+    fn jekyll_tags() {
+        let done = convert(
+            Engine::Jekyll,
+            "{% highlight ruby linenos %}\nputs 1\n{% endhighlight %}\n\
+             [a]({% post_url 2018-06-04-first %}) [b]({{ site.baseurl }}/x) \
+             [c]({{ '/y' | relative_url }})\n{% raw %}{{ kept }}{% endraw %}\n\
+             {% if page.x %}y{% endif %} {{ page.title }}{% comment %}gone{% endcomment %}",
+            &|kind, target| {
+                (kind == RefKind::PostUrl && target == "2018-06-04-first")
+                    .then(|| "@/posts/first.md".to_string())
+            },
+        );
+        assert!(
+            done.body.starts_with("```ruby\nputs 1\n```\n"),
+            "{}",
+            done.body
+        );
+        assert!(done.body.contains("[a](@/posts/first.md) [b](/x) [c](/y)"));
+        assert!(done.body.contains("{{ kept }}"));
+        assert!(!done.body.contains("gone"));
+        let unknown: Vec<&str> = done.unknown.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(unknown, ["{% if page.x %}", "{{ page.title }}"]);
+    }
+
+    #[test]
+    fn never_panics_on_cut_input() {
+        let text = "{{< figure src=\"é\" >}}{% highlight %}{{ youtube(id=\"x\") }}{{/* a";
+        for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            for engine in [Engine::Hugo, Engine::Zola, Engine::Jekyll] {
+                let _ = convert(engine, &text[..end], &no_refs);
+            }
+        }
+    }
+}
