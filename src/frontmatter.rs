@@ -32,8 +32,102 @@ struct RawFront {
     template: Option<Spanned<String>>,
     weight: Option<i64>,
     image: Option<String>,
+    aliases: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     extra: toml::Table,
+}
+
+/// The keys a front matter may have (`extra` holds anything else).
+const KEYS: &[&str] = &[
+    "title",
+    "date",
+    "description",
+    "slug",
+    "tags",
+    "issue",
+    "draft",
+    "authors",
+    "translation_key",
+    "updated",
+    "template",
+    "weight",
+    "image",
+    "aliases",
+    "extra",
+];
+
+/// What other engines call what gazette has: a hint for a key gazette does not know.
+const OTHER_NAMES: &[(&str, &str)] = &[
+    ("excerpt", "description: a summary, plain text"),
+    ("summary", "description: a summary, plain text"),
+    ("lastmod", "updated"),
+    ("last_modified_at", "updated"),
+    ("modified", "updated"),
+    ("publishdate", "date"),
+    ("pubdate", "date"),
+    ("published", "date"),
+    ("author", "authors = [\"…\"]"),
+    ("categories", "tags (gazette has one taxonomy: tags)"),
+    ("category", "tags (gazette has one taxonomy: tags)"),
+    ("keywords", "tags, or [extra]"),
+    (
+        "taxonomies",
+        "tags = [\"…\"] (gazette has one taxonomy: tags)",
+    ),
+    ("series", "tags, or [extra]"),
+    ("images", "image (one picture, for cards and lists)"),
+    ("cover", "image"),
+    ("featured_image", "image"),
+    ("thumbnail", "image"),
+    (
+        "url",
+        "slug for the last part of the URL, [permalinks] in config.toml for the rest, and aliases for the old URL",
+    ),
+    (
+        "path",
+        "slug for the last part of the URL, and aliases for the old URL",
+    ),
+    ("permalink", "slug, and aliases for the old URL"),
+    ("redirect_from", "aliases"),
+    ("layout", "template"),
+    ("type", "template"),
+    ("lang", "the file name's suffix: NAME.fr.md"),
+    ("ref", "translation_key"),
+    ("translationkey", "translation_key"),
+    ("order", "weight"),
+    ("sort_by", "[extra] (sections sort newest first)"),
+];
+
+/// One error per key the front matter has that gazette does not know, each at its line,
+/// with what to write instead where another engine's name is recognised.
+fn unknown_keys(front_text: &str, path: &Path) -> Vec<Error> {
+    let Ok(table) = toml::de::DeTable::parse(front_text) else {
+        // A TOML error: serde reports it, at its place.
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    for (key, _) in table.get_ref().iter() {
+        let name: &str = key.get_ref();
+        if KEYS.contains(&name) {
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        let hint = match OTHER_NAMES.iter().find(|(other, _)| *other == lower) {
+            Some((_, instead)) => format!("gazette calls it {instead}; or put it under [extra]"),
+            None => match crate::error::closest(name, KEYS.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "valid keys: {}; anything else goes under [extra]",
+                    KEYS.join(", ")
+                ),
+            },
+        };
+        errors.push(Error::FrontMatter {
+            location: Location::from_offset(path, front_text, key.span().start, 2),
+            message: format!("unknown key `{name}`: {hint}"),
+        });
+    }
+    errors
 }
 
 /// The front matter, validated. Dates without a time are midnight UTC.
@@ -52,6 +146,8 @@ pub(crate) struct FrontMatter {
     pub template: Option<String>,
     pub weight: Option<i64>,
     pub image: Option<String>,
+    /// Old URL paths of the page, each redirected to it.
+    pub aliases: Vec<String>,
     pub extra: toml::Table,
 }
 
@@ -117,6 +213,9 @@ impl Cache {
 /// `needs_date` is true for articles.
 pub(crate) fn parse(text: &str, path: &Path, needs_date: bool) -> Result<Document> {
     let (front_text, body, body_line) = split(text, path)?;
+    if let Some(error) = Error::from_many(unknown_keys(front_text, path)) {
+        return Err(error);
+    }
     let raw: RawFront = toml::from_str(front_text).map_err(|e| Error::FrontMatter {
         location: toml_error_location(path, front_text, &e, 2),
         message: toml_error_message(&e),
@@ -243,8 +342,39 @@ fn resolve(raw: RawFront, path: &Path, text: &str, needs_date: bool) -> Result<F
         template,
         weight: raw.weight,
         image: raw.image.filter(|i| !i.trim().is_empty()),
+        aliases: match raw.aliases {
+            Some(aliases) => check_aliases(aliases, &at)?,
+            None => Vec::new(),
+        },
         extra: raw.extra,
     })
+}
+
+/// Old URL paths: each starts with `/` and has no `..` nor characters a URL cannot hold.
+fn check_aliases(
+    raw: Spanned<Vec<String>>,
+    at: &impl Fn(std::ops::Range<usize>) -> Location,
+) -> Result<Vec<String>> {
+    let span = raw.span();
+    let aliases = raw.into_inner();
+    for alias in &aliases {
+        let safe = alias.starts_with('/')
+            && !alias.starts_with("//")
+            && !alias.split('/').any(|part| part == "..")
+            && !alias
+                .chars()
+                .any(|c| c.is_control() || c == '\\' || c == '"');
+        if !safe {
+            return Err(Error::FrontMatter {
+                location: at(span),
+                message: format!(
+                    "alias \"{}\" must be a path of this site, from its root: \"/2019/01/old-title/\"",
+                    alias.escape_debug()
+                ),
+            });
+        }
+    }
+    Ok(aliases)
 }
 
 /// Most tags a page may have: each tag page lists the page with all its tags, so a page with

@@ -78,6 +78,17 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write a new, working bilingual newsletter into DIR (default: here), which must be empty.
+    Init {
+        /// The folder to make the site in.
+        dir: Option<PathBuf>,
+    },
+    /// Copy the built-in theme into themes/default/ to customise it (never overwrites).
+    Theme {
+        /// The site's folder (where config.toml is).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Write a new article in every language (draft, dated today): `gazette new articles/my-title`.
     New {
         /// SECTION/NAME, e.g. articles/numero-special (NAME alone makes a standalone page).
@@ -142,6 +153,8 @@ fn main() -> ExitCode {
             serve(options, open)
         }
         Command::Check { root, drafts } => check(&root, drafts),
+        Command::Init { dir } => init(&dir.unwrap_or_else(|| PathBuf::from("."))),
+        Command::Theme { root } => theme(&root),
         Command::New {
             target,
             title,
@@ -246,6 +259,48 @@ fn check(root: &std::path::Path, drafts: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    let today = chrono::Local::now().date_naive();
+    match gazette::commands::init::init(dir, today) {
+        Ok(files) => {
+            for file in files {
+                println!("{}", report::visible(&dir.join(file).display().to_string()));
+            }
+            let shown = report::visible(&dir.display().to_string());
+            eprintln!(
+                "a new newsletter is in {shown}: `gazette serve --watch --root {shown}` shows it \
+                 as you write"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            Reporter::new(dir).error(&error);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn theme(root: &std::path::Path) -> ExitCode {
+    match gazette::commands::init::copy_theme(root) {
+        Ok((written, kept)) => {
+            for file in &written {
+                println!("{}", report::visible(&file.display().to_string()));
+            }
+            if !kept.is_empty() {
+                eprintln!(
+                    "{} files were there already and are left as they are",
+                    kept.len()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            Reporter::new(root).error(&error);
+            ExitCode::from(1)
+        }
     }
 }
 

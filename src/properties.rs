@@ -58,6 +58,7 @@ proptest! {
             highlight: false,
             id_prefix: "p-",
             reserved_ids: &[],
+            heading_ids: Default::default(),
             page_url: "https://g.example/fr/a/",
             base_url: "https://g.example",
             words_per_minute: 200,

@@ -815,3 +815,240 @@ fn builds_at_once_into_one_output_take_turns() {
     let again = site.build_ok();
     assert_eq!((again.written, again.deleted), (0, 0));
 }
+
+#[test]
+fn permalinks_aliases_redirects_and_old_feed_addresses_keep_old_urls_answering() {
+    let site = TestSite::new();
+    site.write(
+        "config.toml",
+        &format!(
+            "{MINIMAL_CONFIG}\n[permalinks]\nnotes = \"/:year/:month/:day/:slug/\"\n\
+             [redirects]\n\"/blog/page/1/\" = \"/fr/notes/\"\n\
+             [languages.en.feed_aliases]\n\"/index.xml\" = \"rss\"\n"
+        )
+        .replacen(
+            "[languages.en]\ntitle",
+            "[languages.en]\nlocale = \"en_GB\"\ntitle",
+            1,
+        ),
+    );
+    site.write(
+        "content/notes/first.fr.md",
+        &article(
+            "Premier",
+            "aliases = [\"/2019/01/old-title/\", \"/old.html\"]",
+            "Texte.",
+        ),
+    );
+    site.write("content/notes/first.en.md", &article("First", "", "Text."));
+    site.build_ok();
+    assert!(
+        site.exists("fr/2026/11/27/first/index.html"),
+        "the pattern, in its language"
+    );
+    assert!(site.exists("en/2026/11/27/first/index.html"));
+    for (old, new) in [
+        (
+            "2019/01/old-title/index.html",
+            "https://example.org/fr/2026/11/27/first/",
+        ),
+        ("old.html", "https://example.org/fr/2026/11/27/first/"),
+        ("blog/page/1/index.html", "https://example.org/fr/notes/"),
+    ] {
+        let page = site.html(old);
+        assert_eq!(
+            attr(&page, "link[rel=canonical]", "href").as_deref(),
+            Some(new),
+            "{old}"
+        );
+        let refresh = attr(&page, "meta[http-equiv=refresh]", "content").unwrap_or_default();
+        assert_eq!(refresh, format!("0; url={new}"), "{old}");
+    }
+    let redirects = site.read("_redirects");
+    assert!(
+        redirects.contains("/2019/01/old-title/ /fr/2026/11/27/first/ 301\n"),
+        "{redirects}"
+    );
+    assert!(
+        redirects.contains("/blog/page/1/ /fr/notes/ 301\n"),
+        "{redirects}"
+    );
+    assert_eq!(
+        site.read("index.xml"),
+        site.read("en/rss.xml"),
+        "the old address, same feed"
+    );
+    let sitemap = site.read("sitemap.xml");
+    assert!(
+        !sitemap.contains("old-title"),
+        "redirects stay out of the sitemap"
+    );
+}
+
+#[test]
+fn sections_kept_out_of_feeds_and_home_and_a_nav_without_empty_lists() {
+    let site = TestSite::new();
+    site.write(
+        "config.toml",
+        &format!("{MINIMAL_CONFIG}\n[sections.projects]\nfeeds = false\nhome = false\n"),
+    );
+    site.write("content/notes/n.fr.md", &article("Une note", "", "Texte."));
+    site.write(
+        "content/projects/p.fr.md",
+        &article("Un projet", "", "Texte."),
+    );
+    site.build_ok();
+    let home = site.read("fr/index.html");
+    assert!(
+        home.contains("Une note") && !home.contains("Un projet"),
+        "{home}"
+    );
+    let atom = site.read("fr/atom.xml");
+    assert!(atom.contains("Une note") && !atom.contains("Un projet"));
+    assert!(
+        site.exists("fr/projects/p/index.html"),
+        "the page itself is there"
+    );
+    let html = site.html("fr/notes/index.html");
+    let nav: Vec<String> = select(&html, "nav.sections a")
+        .iter()
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(
+        !nav.iter().any(|t| t == "Numéros"),
+        "no issues, no Issues link: {nav:?}"
+    );
+    let current = attr(&html, "nav.sections a[aria-current=page]", "href");
+    assert_eq!(current.as_deref(), Some("https://example.org/fr/notes/"));
+}
+
+#[test]
+fn a_site_overriding_base_html_with_its_own_blocks_and_every_template_builds() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "templates/base.html",
+        "<!doctype html><html lang=\"{{ lang }}\"><head><title>x</title></head><body>{% block main %}{% endblock main %}</body></html>",
+    );
+    for name in [
+        "index.html",
+        "article.html",
+        "page.html",
+        "section.html",
+        "tag.html",
+        "tags.html",
+        "issue.html",
+        "issues.html",
+        "404.html",
+    ] {
+        site.write(
+            &format!("templates/{name}"),
+            "{% extends \"base.html\" %}{% block main %}<p id=\"mine\">mine</p>{% endblock main %}",
+        );
+    }
+    site.build_ok();
+    assert_eq!(
+        text(&site.html("en/news/first/index.html"), "#mine"),
+        "mine"
+    );
+}
+
+#[test]
+fn templates_see_a_pages_bundle_files_and_its_image() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/bundle/index.en.md",
+        &article("Bundle", "image = \"pic.svg\"", "Text."),
+    );
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}<ul>{% for file in page.assets %}<li data-name=\"{{ file.name }}\">{{ file.url }}</li>{% endfor %}</ul>{% endblock content %}",
+    );
+    site.build_ok();
+    let html = site.html("en/news/bundle/index.html");
+    assert_eq!(
+        text(&html, "li[data-name='pic.svg']"),
+        "https://example.org/gazette/en/news/bundle/pic.svg"
+    );
+    site.remove("templates/article.html");
+    site.build_ok();
+    let html = site.html("en/news/bundle/index.html");
+    assert_eq!(
+        attr(&html, "figure.cover img", "src").as_deref(),
+        Some("https://example.org/gazette/en/news/bundle/pic.svg"),
+        "the default theme shows the image"
+    );
+}
+
+/// Every `href`, `src` and `srcset` URL of an HTML or XML file, and every `"url"` of a JSON
+/// feed.
+fn urls_in(text: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attribute in [
+        "href=\"",
+        "src=\"",
+        "<link>",
+        "<id>",
+        "\"url\": \"",
+        "\"id\": \"",
+    ] {
+        for piece in text.split(attribute).skip(1) {
+            let end = piece.find(['"', '<']).unwrap_or(piece.len());
+            urls.push(piece[..end].to_string());
+        }
+    }
+    urls
+}
+
+#[test]
+fn under_a_base_path_every_link_of_pages_feeds_and_email_stays_under_it_and_answers() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/raw.en.md",
+        &article(
+            "Raw",
+            "issue = 1",
+            "<a href=\"/en/about/\">About</a> [home](/en/) ![p](/fr/news/bundle/pic.svg)",
+        ),
+    );
+    let base = "https://x.github.io/newsletter";
+    let mut options = site.options();
+    options.base_url = Some(format!("{base}/"));
+    gazette::build(&options).expect("build");
+    let mut checked = 0;
+    for (path, bytes) in site.snapshot() {
+        let name = path.to_string_lossy().replace('\\', "/");
+        if name.starts_with(".gazette")
+            || !(name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".json"))
+        {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for url in urls_in(&text) {
+            if url.starts_with('#')
+                || url.starts_with("mailto:")
+                || !url.contains("x.github.io") && url.starts_with("http")
+            {
+                continue;
+            }
+            assert!(
+                url.starts_with(&format!("{base}/")),
+                "{name}: {url} leaves the base path"
+            );
+            let local = url[base.len()..]
+                .split(['#', '?'])
+                .next()
+                .unwrap_or_default();
+            let file = if local.ends_with('/') {
+                format!("{local}index.html")
+            } else {
+                local.to_string()
+            };
+            assert!(
+                site.output().join(file.trim_start_matches('/')).is_file(),
+                "{name}: {url} leads to no file"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "{checked} links checked");
+}

@@ -293,3 +293,62 @@ fn new_refuses_targets_that_would_break_the_build_and_writes_nothing() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn init_makes_a_working_site_with_no_theme_folder_then_refuses_to_write_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("ma-gazette");
+    let site_arg = site.to_str().unwrap();
+    let output = gazette(&["init", site_arg]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!site.join("themes").exists(), "the theme is built in");
+    let check = gazette(&["check", "--root", site_arg]);
+    assert_eq!(check.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&check.stderr).contains("0 errors, 0 warnings"),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let build = gazette(&["build", "--root", site_arg]);
+    assert_eq!(build.status.code(), Some(0));
+    for page in [
+        "fr/index.html",
+        "en/index.html",
+        "fr/issues/1/email.html",
+        "en/about/index.html",
+    ] {
+        assert!(site.join("output").join(page).is_file(), "{page}");
+    }
+    let again = gazette(&["init", site_arg]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        first_line(&again).contains("not empty"),
+        "{}",
+        first_line(&again)
+    );
+}
+
+#[test]
+fn theme_copies_the_built_in_theme_out_and_never_overwrites() {
+    let site = TestSite::fixture("bilingual");
+    let root = site.root();
+    site.write("themes/default/static/style.css", "/* mine */");
+    let output = gazette(&["theme", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(root.join("themes/default/templates/base.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(root.join("themes/default/static/style.css")).unwrap(),
+        "/* mine */",
+        "a file already there is kept"
+    );
+    assert!(
+        gazette(&["build", "--root", root.to_str().unwrap()])
+            .status
+            .success()
+    );
+}

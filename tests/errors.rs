@@ -557,3 +557,38 @@ fn ten_thousand_tags_on_one_article_are_refused_at_their_line() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn every_unknown_key_of_every_file_is_named_in_one_run_with_other_engines_names() {
+    let (_, messages) = fails_cleanly(|s| {
+        s.write(
+            "content/news/a.fr.md",
+            "+++\ntitle = \"A\"\ndate = 2026-11-27\nexcerpt = \"x\"\nlastmod = 2026-11-28\ncategories = [\"x\"]\n+++\n",
+        );
+        s.write(
+            "content/news/b.fr.md",
+            "+++\ntitle = \"B\"\ndate = 2026-11-27\nsummary = \"x\"\n[taxonomies]\ntags = [\"x\"]\n+++\n",
+        );
+    });
+    let expected = [
+        (
+            "content/news/a.fr.md:4:1: unknown key `excerpt`",
+            "description",
+        ),
+        ("content/news/a.fr.md:5:1: unknown key `lastmod`", "updated"),
+        ("content/news/a.fr.md:6:1: unknown key `categories`", "tags"),
+        (
+            "content/news/b.fr.md:4:1: unknown key `summary`",
+            "description",
+        ),
+        ("content/news/b.fr.md:5:2: unknown key `taxonomies`", "tags"),
+    ];
+    for (start, hint) in expected {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with(start) && m.contains(hint)),
+            "{start} ({hint}) in {messages:?}"
+        );
+    }
+}

@@ -3,5 +3,6 @@
 
 pub mod check;
 pub mod import;
+pub mod init;
 pub mod new;
 pub mod serve;

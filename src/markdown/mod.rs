@@ -12,6 +12,7 @@ pub(crate) mod urls;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::config::HeadingIds;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 pub(crate) use highlight::{CodeCache, Restyler};
@@ -25,6 +26,8 @@ pub(crate) struct RenderOptions<'a> {
     pub id_prefix: &'a str,
     /// Ids the page's template uses itself (`main`, `toc-title`): headings take others.
     pub reserved_ids: &'a [String],
+    /// How heading ids are made from their text.
+    pub heading_ids: HeadingIds,
     /// The page's absolute URL, ending with `/`: relative links resolve against it.
     pub page_url: &'a str,
     /// The site's base URL, without trailing slash: root-relative links resolve against it.
@@ -170,6 +173,12 @@ pub(crate) fn render_with_text(
         }
         // Prose is typeset once, for the page and the text alike; code, raw HTML code and
         // escaped characters stay as written.
+        if let Event::Text(words) = &event
+            && state.code.is_none()
+            && state.raw_verbatim == 0
+        {
+            state.note_shortcodes(words, range.start);
+        }
         let event = match event {
             Event::Text(words) if state.code.is_none() => {
                 let words = match std::mem::take(&mut space_before) {
@@ -439,6 +448,27 @@ impl<'o, 'a> State<'o, 'a> {
         self.after_block();
     }
 
+    /// Warns of another engine's shortcodes left in prose (`{{< youtube … >}}`,
+    /// `{{ figure(…) }}`, `{% note %}`): gazette has none, so they would show as text.
+    fn note_shortcodes(&mut self, text: &str, offset: usize) {
+        let mut from = 0;
+        while let Some(at) = text[from..].find('{').map(|n| from + n) {
+            let Some(shortcode) = shortcode_at(&text[at..]) else {
+                from = at + 1;
+                continue;
+            };
+            from = at + shortcode.len();
+            self.rendered.warnings.push(Problem {
+                offset: offset + at,
+                message: format!(
+                    "{shortcode} looks like another engine's shortcode: gazette has none, so it \
+                     shows as text; write the HTML it stood for (or a link), or put it in \
+                     backticks to show it as code"
+                ),
+            });
+        }
+    }
+
     /// Records where the body first nests too deeply, if it does: `html_depth` elements of
     /// raw HTML are open inside the Markdown blocks open here.
     fn note_depth(&mut self, offset: usize, html_depth: usize) {
@@ -564,7 +594,7 @@ impl<'o, 'a> State<'o, 'a> {
         }
         let id = match explicit_id {
             Some(id) => self.unique_id(&id),
-            None => self.unique_id(&slug::slugify(&text)),
+            None => self.unique_id(&heading_id(self.options.heading_ids, &text)),
         };
         let mut inner = String::new();
         html::push_html(&mut inner, events.into_iter());
@@ -704,6 +734,70 @@ fn raw_verbatim_change(html: &str) -> isize {
         .sum()
 }
 
+/// The shortcode `text` starts with, if it does: Hugo's `{{< name … >}}` and
+/// `{{% name … %}}`, Zola's `{{ name(…) }}` and `{% name(…) %}`, Liquid's `{% name … %}`.
+fn shortcode_at(text: &str) -> Option<&str> {
+    let (open, close) = if text.starts_with("{{<") {
+        ("{{<", ">}}")
+    } else if text.starts_with("{{%") {
+        ("{{%", "%}}")
+    } else if text.starts_with("{{") {
+        ("{{", "}}")
+    } else if text.starts_with("{%") {
+        ("{%", "%}")
+    } else {
+        return None;
+    };
+    let end = text.find(close)? + close.len();
+    let inner = text[open.len()..end - close.len()]
+        .trim()
+        .trim_start_matches('/');
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    // `{{ x }}` in prose is most often not a shortcode: Zola's need a call, `name(…)`.
+    let called = inner[name.len()..].trim_start().starts_with('(');
+    let is_shortcode = !name.is_empty() && (open != "{{" || called) && !inner.contains('\n');
+    is_shortcode.then(|| &text[..end])
+}
+
+/// A heading's id from its text, as `style`'s engine makes it.
+fn heading_id(style: HeadingIds, text: &str) -> String {
+    match style {
+        HeadingIds::Gazette | HeadingIds::Zola => slug::slugify(text),
+        // Goldmark's: lowercase; letters and digits of any script, `-` and `_` kept, spaces
+        // become `-`, anything else goes.
+        HeadingIds::Hugo => text
+            .trim()
+            .chars()
+            .filter_map(|c| match c {
+                c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+                c if c.is_whitespace() => Some('-'),
+                _ => None,
+            })
+            .flat_map(char::to_lowercase)
+            .collect(),
+        // kramdown's: ASCII letters, digits, spaces, `-` and `_` only, lowercase, spaces
+        // become `-`, and the id starts at the first letter.
+        HeadingIds::Jekyll => {
+            let kept: String = text
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+                .map(|c| {
+                    if c == ' ' {
+                        '-'
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect();
+            kept.trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                .to_string()
+        }
+    }
+}
+
 /// `Title {#id .class}` -> ("Title ", the id, the classes), if the text ends with a block
 /// of attributes and nothing else: `#id`, `.class` and `key=value` words in braces.
 fn split_attributes(text: &str) -> Option<(&str, Option<String>, Vec<String>)> {
@@ -756,3 +850,6 @@ fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod commonmark;

@@ -14,6 +14,7 @@ fn options(french: bool) -> RenderOptions<'static> {
         highlight: true,
         id_prefix: "a-",
         reserved_ids: &[],
+        heading_ids: Default::default(),
         page_url: "https://g.example/fr/articles/a/",
         base_url: "https://g.example",
         words_per_minute: 200,
@@ -289,4 +290,43 @@ fn heading_ids_keep_the_words_of_their_code() {
     let r = render_with("## Using `cargo` today\n\n# `rustpkg`\n", false);
     assert!(r.html.contains("id=\"using-cargo-today\""), "{}", r.html);
     assert!(r.html.contains("id=\"rustpkg\""), "{}", r.html);
+}
+
+#[test]
+fn heading_ids_can_be_made_as_other_engines_make_them() {
+    use crate::config::HeadingIds;
+    let text = "Été 2026 : « Rust » & l'IA, v1.2";
+    assert_eq!(
+        super::heading_id(HeadingIds::Gazette, text),
+        "ete-2026-rust-l-ia-v1-2"
+    );
+    assert_eq!(
+        super::heading_id(HeadingIds::Hugo, text),
+        "été-2026---rust---lia-v12"
+    );
+    assert_eq!(
+        super::heading_id(HeadingIds::Jekyll, "2. Using `cargo` today!"),
+        "using-cargo-today"
+    );
+}
+
+#[test]
+fn other_engines_shortcodes_in_prose_are_warned_about_not_in_code() {
+    let body = "Avant {{< youtube id=\"x\" >}} et {{% note %}}.\n\n{{ figure(src=\"a.png\") }}\n\n\
+                {% highlight rust %}\n\nMais `{{< code >}}` et {{ pas un }}.\n\n```\n{% raw %}\n```\n";
+    let r = render_with(body, false);
+    let messages: Vec<&str> = r.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    assert!(
+        messages[0].starts_with("{{< youtube id=\"x\" >}} looks like"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].starts_with("{{ figure(src=\"a.png\") }}"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[3].starts_with("{% highlight rust %}"),
+        "{messages:?}"
+    );
 }

@@ -465,6 +465,7 @@ mod tests {
             highlight: false,
             id_prefix: "a-",
             reserved_ids: &[],
+            heading_ids: Default::default(),
             page_url: "https://g.example/fr/a/",
             base_url: "https://g.example",
             words_per_minute: 200,

@@ -54,6 +54,7 @@ fn plain_text(inputs: &Inputs, id: usize) -> String {
         highlight: false,
         id_prefix: "",
         reserved_ids: &[],
+        heading_ids: Default::default(),
         page_url: &page_url,
         base_url: &config.base_url,
         words_per_minute: config.words_per_minute,

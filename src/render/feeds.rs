@@ -46,10 +46,14 @@ fn feed<'a>(inputs: &'a Inputs, edition: &'a Edition) -> Feed<'a> {
     let lang = edition.lang.as_str();
     let language = config.language(lang);
     let typeset = |s: &str| config.typeset(lang, s);
+    let in_feeds = |id: &&usize| {
+        let page = &site.pages[**id];
+        !page.front.draft && page.section().is_none_or(|s| config.section(s).feeds)
+    };
     let entries: Vec<Entry> = edition
         .articles
         .iter()
-        .filter(|&&id| !site.pages[id].front.draft)
+        .filter(in_feeds)
         .take(config.feed_limit)
         .map(|&id| {
             let page = &site.pages[id];
@@ -87,7 +91,7 @@ fn feed<'a>(inputs: &'a Inputs, edition: &'a Edition) -> Feed<'a> {
     let updated = edition
         .articles
         .iter()
-        .filter(|&&i| !site.pages[i].front.draft)
+        .filter(in_feeds)
         .filter_map(|&i| site.pages[i].front.updated.or(site.pages[i].front.date))
         .max();
     Feed {

@@ -12,7 +12,7 @@ use super::plan::SitePlan;
 use super::theme::Theme;
 use super::views::{self, IssueView};
 use crate::bodies::{BodyKeys, BodySource};
-use crate::config::Config;
+use crate::config::{Config, NavItem};
 use crate::key::to_hex;
 use crate::markdown::Restyler;
 use crate::site::{Section, Site};
@@ -191,6 +191,54 @@ struct SiteView<'a> {
 struct NavLink {
     title: String,
     url: String,
+    /// What it leads to: home, issues, section, tags, page.
+    kind: &'static str,
+}
+
+/// The navigation of `edition`, as `config.nav` orders it; the archive of issues and the
+/// list of tags only where the edition has some.
+fn nav(inputs: &Inputs, edition: &crate::site::Edition) -> Vec<NavLink> {
+    let (config, site) = (&*inputs.config, &*inputs.site);
+    let lang = edition.lang.as_str();
+    let label = |key: &str, fallback: &str| {
+        let text = inputs.theme.string(lang, key).unwrap_or(fallback);
+        config.typeset(lang, text)
+    };
+    let link = |title: String, path: &str, kind| NavLink {
+        title,
+        url: config.absolute(path),
+        kind,
+    };
+    let mut links = Vec::new();
+    for item in &config.nav {
+        match item {
+            NavItem::Home => {
+                links.push(link(label("home", "Home"), &config.home_path(lang), "home"))
+            }
+            NavItem::Issues if !edition.issues.is_empty() => {
+                let path = config.lang_path(lang, "issues/");
+                links.push(link(label("issues", "Issues"), &path, "issues"));
+            }
+            NavItem::Sections => links.extend(
+                edition
+                    .sections
+                    .iter()
+                    .map(|s| link(section_title(site, s), &s.path, "section")),
+            ),
+            NavItem::Tags if !edition.tags.is_empty() => {
+                let path = config.lang_path(lang, "tags/");
+                links.push(link(label("tags", "Tags"), &path, "tags"));
+            }
+            NavItem::Pages => links.extend(
+                edition
+                    .standalone
+                    .iter()
+                    .map(|&p| link(site.pages[p].title.clone(), &site.pages[p].path, "page")),
+            ),
+            NavItem::Issues | NavItem::Tags => {}
+        }
+    }
+    links
 }
 
 /// Per language: the site, the navigation, and the latest issue as links (no body: every
@@ -209,6 +257,7 @@ fn shared_values(inputs: &Inputs) -> HashMap<String, Shared> {
             .map(|s| NavLink {
                 title: section_title(site, s),
                 url: config.absolute(&s.path),
+                kind: "section",
             })
             .collect();
         let nav_pages: Vec<NavLink> = edition
@@ -217,6 +266,7 @@ fn shared_values(inputs: &Inputs) -> HashMap<String, Shared> {
             .map(|&p| NavLink {
                 title: site.pages[p].title.clone(),
                 url: config.absolute(&site.pages[p].path),
+                kind: "page",
             })
             .collect();
         let site_view = SiteView {
@@ -234,9 +284,11 @@ fn shared_values(inputs: &Inputs) -> HashMap<String, Shared> {
         };
         let values = vec![
             ("site", Value::from_serializable(&site_view)),
+            ("nav", Value::from_serializable(&nav(inputs, edition))),
             ("nav_sections", Value::from_serializable(&nav_sections)),
             ("nav_pages", Value::from_serializable(&nav_pages)),
             ("latest_issue", latest),
+            ("newsletter", Value::from_serializable(&language.newsletter)),
         ];
         per_lang.insert(lang.to_string(), values);
     }

@@ -13,6 +13,7 @@ mod html;
 mod inputs;
 mod pages;
 mod plan;
+mod redirects;
 mod relative;
 mod sitemap;
 mod theme;
@@ -30,7 +31,7 @@ pub(crate) use inputs::Inputs;
 pub(crate) use plan::{SitePlan, Target};
 pub(crate) use theme::Theme;
 use theme_files::FileData;
-pub(crate) use theme_files::ThemeFiles;
+pub(crate) use theme_files::{ThemeFiles, builtin_theme};
 
 /// The values a template sees, by name.
 pub(crate) type Values = Vec<(&'static str, Value)>;
@@ -112,6 +113,8 @@ fn render_bytes(inputs: &Inputs, path: &str, target: &Target) -> Result<Vec<u8>>
             inputs.config.absolute("/sitemap.xml")
         )
         .into_bytes(),
+        Target::Redirect(n) => redirects::page(&inputs.config, &inputs.plan.redirects[*n]),
+        Target::Redirects => redirects::file(&inputs.config, &inputs.plan.redirects),
         Target::Copy(_) | Target::Email { .. } => Vec::new(),
     };
     Ok(bytes)
@@ -243,7 +246,7 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
                 key_of(&[&global, path.as_bytes(), &shared, &values])
             }
             // Made by code from the plan alone, in no time: its bytes are its key.
-            Target::Sitemap | Target::Robots => {
+            Target::Sitemap | Target::Robots | Target::Redirect(_) | Target::Redirects => {
                 let bytes = render_bytes(keyed, path, target).unwrap_or_default();
                 key_of(&[&global, path.as_bytes(), &bytes])
             }

@@ -284,6 +284,10 @@ fn home_values(inputs: &Inputs, edition: usize, lang: &str, path: &str) -> Value
     let latest: Vec<usize> = edition
         .articles
         .iter()
+        .filter(|&&id| {
+            let section = site.pages[id].section();
+            section.is_none_or(|s| config.section(s).home)
+        })
         .take(config.paginate_by)
         .copied()
         .collect();

@@ -10,7 +10,7 @@ use tera::Value;
 use super::collisions::{Origin, collisions};
 use super::file_for;
 use super::theme_files::{FileData, ThemeFiles};
-use crate::config::Config;
+use crate::config::{Config, FeedFormat};
 use crate::error::{Error, Location, Result};
 use crate::site::{Edition, PageKind, Site};
 
@@ -86,6 +86,20 @@ pub(crate) enum Target {
     Robots,
     /// A file copied as it is (static files, bundle files).
     Copy(FileData),
+    /// A page that sends readers on to redirect `n` of the plan's (an old URL).
+    Redirect(usize),
+    /// `_redirects`: every redirect as `OLD NEW 301` (Netlify, Cloudflare Pages).
+    Redirects,
+}
+
+/// An old URL path that leads on to another page.
+#[derive(Debug, Clone)]
+pub(crate) struct Redirect {
+    pub from: String,
+    /// A URL path of the site, or an absolute URL.
+    pub to: String,
+    /// The page whose alias it is; none for `[redirects]` in config.toml.
+    pub page: Option<usize>,
 }
 
 /// Every file of the site, and what it takes to render each.
@@ -96,6 +110,7 @@ pub(crate) struct SitePlan {
     /// Output path -> target, in a stable order.
     pub targets: Vec<(String, Target)>,
     pub index: HashMap<String, usize>,
+    pub redirects: Vec<Redirect>,
     /// What every template sees of the configuration, converted once.
     pub config: Value,
 }
@@ -143,11 +158,24 @@ impl SitePlan {
         }
         targets.push(("sitemap.xml".into(), Target::Sitemap));
         targets.push(("robots.txt".into(), Target::Robots));
+        let redirects = redirects(config, site);
+        for (n, redirect) in redirects.iter().enumerate() {
+            targets.push((redirect_file(&redirect.from), Target::Redirect(n)));
+        }
+        if !redirects.is_empty() {
+            targets.push(("_redirects".into(), Target::Redirects));
+        }
         for (path, source) in copies(config, site, theme_files)? {
             targets.push((path, Target::Copy(source)));
         }
         let paths: Vec<&str> = targets.iter().map(|(p, _)| p.as_str()).collect();
-        let collisions = collisions(&paths, |i| origin(config, site, &jobs, &targets[i]));
+        let sources = Sources {
+            config,
+            site,
+            jobs: &jobs,
+            redirects: &redirects,
+        };
+        let collisions = collisions(&paths, |i| sources.origin(&targets[i]));
         if let Some(error) = Error::from_many(collisions) {
             return Err(error);
         }
@@ -161,6 +189,7 @@ impl SitePlan {
             routes,
             targets,
             index,
+            redirects,
             config: super::views::config_value(config),
         })
     }
@@ -197,7 +226,8 @@ impl SitePlan {
     }
 }
 
-/// A language's feeds and the email edition of each of its issues.
+/// A language's feeds (at their old addresses too) and the email edition of each of its
+/// issues.
 fn edition_files(config: &Config, e: usize, edition: &Edition) -> Vec<(String, Target)> {
     let home = config.home_path(&edition.lang);
     let home = home.trim_start_matches('/');
@@ -207,6 +237,22 @@ fn edition_files(config: &Config, e: usize, edition: &Edition) -> Vec<(String, T
         feed("rss.xml", FeedKind::Rss),
         feed("feed.json", FeedKind::Json),
     ];
+    let aliases = config
+        .language(&edition.lang)
+        .map(|l| &l.feed_aliases)
+        .into_iter()
+        .flatten();
+    for (path, format) in aliases {
+        let kind = match format {
+            FeedFormat::Atom => FeedKind::Atom,
+            FeedFormat::Rss => FeedKind::Rss,
+            FeedFormat::Json => FeedKind::Json,
+        };
+        files.push((
+            path.trim_start_matches('/').to_string(),
+            Target::Feed { edition: e, kind },
+        ));
+    }
     for (i, issue) in edition.issues.iter().enumerate() {
         let dir = issue.path.trim_start_matches('/');
         for (name, text) in [("email.html", false), ("email.txt", true)] {
@@ -398,15 +444,48 @@ fn copies(
     Ok(by_path.into_iter().collect())
 }
 
-/// The file to blame for a target, and how to name what it makes (for collisions).
-fn origin(config: &Config, site: &Site, jobs: &[Job], target: &(String, Target)) -> Origin {
-    let (location, what) = blame(config, site, jobs, target);
-    let is_page =
-        matches!(target.1, Target::Page(job) if matches!(jobs[job].kind, JobKind::Document(_)));
-    Origin {
-        location,
-        what,
-        is_page,
+/// What the plan's targets are made from, to name them in collisions.
+struct Sources<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    jobs: &'a [Job],
+    redirects: &'a [Redirect],
+}
+
+impl Sources<'_> {
+    /// The file to blame for a target, and how to name what it makes.
+    fn origin(&self, target: &(String, Target)) -> Origin {
+        let (config, site, jobs) = (self.config, self.site, self.jobs);
+        let (location, what) = match &target.1 {
+            Target::Redirect(n) => {
+                let redirect = &self.redirects[*n];
+                match redirect.page {
+                    Some(id) => (
+                        Location::file(&site.pages[id].source),
+                        format!(
+                            "the alias {} of {}",
+                            redirect.from,
+                            site.pages[id].source.display()
+                        ),
+                    ),
+                    None => (
+                        Location::file("config.toml"),
+                        format!("the redirect {} of config.toml", redirect.from),
+                    ),
+                }
+            }
+            _ => blame(config, site, jobs, target),
+        };
+        let is_page = match target.1 {
+            Target::Page(job) => matches!(jobs[job].kind, JobKind::Document(_)),
+            Target::Redirect(n) => self.redirects[n].page.is_some(),
+            _ => false,
+        };
+        Origin {
+            location,
+            what,
+            is_page,
+        }
     }
 }
 
@@ -459,5 +538,41 @@ fn blame(
         }
         Target::Copy(FileData::Builtin(_)) => own(format!("the theme's file {}", target.0)),
         _ => own(format!("gazette's file {}", target.0)),
+    }
+}
+
+/// Every page's aliases and the config's `[redirects]`, in that order.
+fn redirects(config: &Config, site: &Site) -> Vec<Redirect> {
+    let mut redirects: Vec<Redirect> = site
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(id, page)| {
+            page.front.aliases.iter().map(move |from| Redirect {
+                from: from.clone(),
+                to: page.path.clone(),
+                page: Some(id),
+            })
+        })
+        .collect();
+    redirects.extend(config.redirects.iter().map(|(from, to)| Redirect {
+        from: from.clone(),
+        to: to.clone(),
+        page: None,
+    }));
+    redirects
+}
+
+/// Where the page of a redirect from `from` goes: `/old/` and `/old` -> `old/index.html`,
+/// `/old.html` -> `old.html`.
+fn redirect_file(from: &str) -> String {
+    let path = from.trim_start_matches('/');
+    let last = path.rsplit('/').next().unwrap_or(path);
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else if last.contains('.') {
+        path.to_string()
+    } else {
+        format!("{path}/index.html")
     }
 }

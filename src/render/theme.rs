@@ -48,14 +48,20 @@ impl Theme {
         register(&mut tera, config, strings.clone(), Arc::new(links));
         let mut template_files = HashMap::new();
         let mut sources = Vec::new();
+        let own = list_files(&config.root, &config.root.join("templates"))?;
+        // A theme template the site replaces is left out: compiled against the site's own
+        // base.html, whose blocks may differ, it could not build, and it is never used.
         for (name, file) in files.under("templates") {
+            if own.iter().any(|(mine, _)| mine == name) {
+                continue;
+            }
             let shown = file.shown(config, &format!("templates/{name}"));
             let text = file.text(&shown)?;
             let name = format!("{THEME_PREFIX}{name}");
             template_files.insert(name.clone(), shown);
             sources.push((name, text));
         }
-        for (name, path) in list_files(&config.root, &config.root.join("templates"))? {
+        for (name, path) in own {
             let shown = path
                 .strip_prefix(&config.root)
                 .unwrap_or(&path)

@@ -13,6 +13,11 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }
 
+/// The built-in theme's files: (path inside the theme, bytes).
+pub(crate) fn builtin_theme() -> &'static [(&'static str, &'static [u8])] {
+    builtin::FILES
+}
+
 /// One file of the theme.
 #[derive(Debug, Clone)]
 pub(crate) enum FileData {

@@ -45,6 +45,8 @@ pub(crate) struct PageView<'a> {
     pub authors: &'a [String],
     pub weight: Option<i64>,
     pub image: Option<String>,
+    /// The files beside the page (its bundle), for galleries and downloads.
+    pub assets: Vec<Asset>,
     pub draft: bool,
     pub word_count: usize,
     pub reading_time: usize,
@@ -100,6 +102,7 @@ pub(crate) fn page_view(
         authors: &page.front.authors,
         weight: page.front.weight,
         image: image_url(config, page),
+        assets: assets(config, site, id),
         draft: page.front.draft,
         word_count: body.words,
         reading_time: body.reading_minutes,
@@ -114,6 +117,29 @@ pub(crate) fn page_view(
         extra: &page.front.extra,
     };
     Value::from_serializable(&view)
+}
+
+/// A file of a page's bundle.
+#[derive(Serialize)]
+pub(crate) struct Asset {
+    /// Its path inside the bundle: `chart.svg`, `img/a.png`.
+    pub name: String,
+    pub url: String,
+}
+
+fn assets(config: &Config, site: &Site, id: usize) -> Vec<Asset> {
+    let page = &site.pages[id];
+    let Some(bundle) = &page.bundle else {
+        return Vec::new();
+    };
+    site.assets
+        .iter()
+        .filter(|a| &a.bundle == bundle)
+        .map(|a| Asset {
+            name: a.relative.clone(),
+            url: config.absolute(&format!("{}{}", page.path, a.relative)),
+        })
+        .collect()
 }
 
 fn tag_refs(config: &Config, page: &Page) -> Vec<TagRef> {

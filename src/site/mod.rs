@@ -63,6 +63,14 @@ impl Page {
     pub(crate) fn is_article(&self) -> bool {
         matches!(self.kind, PageKind::Article { .. })
     }
+
+    /// The section folder of an article.
+    pub(crate) fn section(&self) -> Option<&str> {
+        match &self.kind {
+            PageKind::Article { section } => Some(section),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +205,34 @@ pub(crate) fn assemble(
     (site, warnings, errors)
 }
 
+/// An article's URL path from its section's `[permalinks]` pattern, in its language:
+/// `/:year/:month/:day/:slug/` with the article's date (of publication) and slug.
+fn permalink(
+    config: &Config,
+    lang: &str,
+    pattern: &str,
+    section: &str,
+    slug: &str,
+    front: &FrontMatter,
+) -> String {
+    let date = front.date.map(|d| d.date_naive());
+    let part = |format: &str| date.map_or_else(String::new, |d| d.format(format).to_string());
+    let section: Vec<String> = section.split('/').map(slug::slugify).collect();
+    let path = pattern
+        .replace(":year", &part("%Y"))
+        .replace(":month", &part("%m"))
+        .replace(":day", &part("%d"))
+        .replace(":section", &section.join("/"))
+        .replace(":slug", slug);
+    let path = path.trim_start_matches('/');
+    let path = if path.ends_with('/') || path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    };
+    config.lang_path(lang, &path)
+}
+
 /// URL path of a section folder: each segment slugified (`Mes notes` -> `mes-notes`).
 pub(crate) fn section_path(config: &Config, lang: &str, section: &str) -> String {
     let segments: Vec<String> = section.split('/').map(slug::slugify).collect();
@@ -229,7 +265,10 @@ fn place(config: &Config, file: SourceFile, doc: Document) -> Result<Page> {
                         .into(),
                 });
             }
-            let path = format!("{}{slug}/", section_path(config, &lang, &section));
+            let path = match config.permalinks.get(&section) {
+                Some(pattern) => permalink(config, &lang, pattern, &section, &slug, &front),
+                None => format!("{}{slug}/", section_path(config, &lang, &section)),
+            };
             (PageKind::Article { section }, path)
         }
         SourceKind::Page => {

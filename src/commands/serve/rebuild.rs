@@ -160,7 +160,11 @@ fn probe_templates(prepared: &Prepared) -> Result<(), Error> {
             Target::Page(job) => plan.jobs[*job].template.clone(),
             Target::Feed { kind, .. } => format!("{kind:?}"),
             Target::Email { text, .. } => format!("email {text}"),
-            Target::Sitemap | Target::Robots | Target::Copy(_) => continue,
+            Target::Sitemap
+            | Target::Robots
+            | Target::Copy(_)
+            | Target::Redirect(_)
+            | Target::Redirects => continue,
         };
         if seen.insert(kind) {
             probes.push(index);

@@ -9,6 +9,11 @@ use serde::Deserialize;
 use crate::error::{Error, Location, Result, closest};
 use crate::lang;
 
+mod site;
+
+pub(crate) use site::{FeedFormat, HeadingIds, NAV, NavItem, Newsletter, SectionOptions};
+use site::{RawNewsletter, check_permalink, is_site_path};
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -30,6 +35,17 @@ struct RawConfig {
     /// The default language at `/` instead of `/LANG/` (implied for one language).
     default_language_at_root: Option<bool>,
     #[serde(default)]
+    permalinks: BTreeMap<String, String>,
+    #[serde(default)]
+    redirects: BTreeMap<String, String>,
+    #[serde(default)]
+    heading_ids: HeadingIds,
+    #[serde(default)]
+    sections: BTreeMap<String, SectionOptions>,
+    nav: Option<Vec<NavItem>>,
+    #[serde(default)]
+    newsletter: RawNewsletter,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -40,6 +56,10 @@ struct RawLanguage {
     #[serde(default)]
     description: String,
     locale: Option<String>,
+    /// Old feed addresses served with this language's feeds: path -> format.
+    #[serde(default)]
+    feed_aliases: BTreeMap<String, FeedFormat>,
+    newsletter: Option<RawNewsletter>,
 }
 
 fn default_theme() -> String {
@@ -66,6 +86,11 @@ pub(crate) struct Language {
     pub description: String,
     /// POSIX-style locale, e.g. `fr_FR`: dates and `og:locale`.
     pub locale: String,
+    /// Old feed addresses this language's feeds are also written at: path -> format.
+    #[serde(skip)]
+    pub feed_aliases: BTreeMap<String, FeedFormat>,
+    #[serde(skip)]
+    pub newsletter: Newsletter,
 }
 
 /// The site's configuration, validated.
@@ -86,6 +111,13 @@ pub(crate) struct Config {
     pub words_per_minute: usize,
     /// The default language's pages are at `/…`, the others' at `/LANG/…`; no chooser at `/`.
     pub default_language_at_root: bool,
+    /// Section folder -> URL pattern for its articles (`/:year/:month/:slug/`).
+    pub permalinks: BTreeMap<String, String>,
+    /// Old URL path -> the path it now leads to.
+    pub redirects: BTreeMap<String, String>,
+    pub heading_ids: HeadingIds,
+    pub sections: BTreeMap<String, SectionOptions>,
+    pub nav: Vec<NavItem>,
     pub extra: toml::Table,
     /// The text this was parsed from: what a build's stamp hashes (reading the file again
     /// could see a later save).
@@ -158,6 +190,11 @@ impl Config {
     /// Whether `/` is the language chooser (several languages, none at the root).
     pub(crate) fn has_chooser(&self) -> bool {
         !self.default_language_at_root
+    }
+
+    /// What the articles of section `name` take part in.
+    pub(crate) fn section(&self, name: &str) -> SectionOptions {
+        self.sections.get(name).copied().unwrap_or_default()
     }
 
     /// Whether text in `lang` gets French typography.
@@ -236,6 +273,7 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
             ),
         ));
     }
+    check_urls(&raw, &err_at)?;
     let mut languages = Vec::new();
     for (code, language) in raw.languages {
         if lang::split_suffix(&format!("x.{code}.md")).is_none_or(|(_, l)| l != Some(&code)) {
@@ -244,10 +282,18 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
                 format!("\"{code}\" is not a language code: use two letters, e.g. fr or en"),
             ));
         }
+        if let Some(alias) = language.feed_aliases.keys().find(|a| !is_site_path(a)) {
+            return Err(err_at(
+                "feed_aliases",
+                format!("feed alias \"{alias}\" must be a path of this site, e.g. \"/index.xml\""),
+            ));
+        }
         languages.push(Language {
             locale: language
                 .locale
                 .unwrap_or_else(|| lang::default_locale(&code)),
+            newsletter: Newsletter::merged(&raw.newsletter, language.newsletter.as_ref()),
+            feed_aliases: language.feed_aliases,
             code,
             title: language.title,
             description: language.description,
@@ -267,9 +313,44 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
         french_typography: raw.french_typography,
         words_per_minute: raw.words_per_minute.max(1),
         default_language_at_root,
+        permalinks: raw.permalinks,
+        redirects: raw.redirects,
+        heading_ids: raw.heading_ids,
+        sections: raw.sections,
+        nav: raw.nav.unwrap_or_else(|| NAV.to_vec()),
         extra: raw.extra,
         text: std::sync::Arc::from(text),
     })
+}
+
+/// Refuses permalink patterns, redirects and a subscribe URL that cannot work.
+fn check_urls(raw: &RawConfig, err_at: &impl Fn(&str, String) -> Error) -> Result<()> {
+    for (section, pattern) in &raw.permalinks {
+        check_permalink(pattern).map_err(|m| err_at(section, format!("permalinks: {m}")))?;
+    }
+    for (from, to) in &raw.redirects {
+        if !is_site_path(from) || !(is_site_path(to) || to.starts_with("https://")) {
+            return Err(err_at(
+                "redirects",
+                format!(
+                    "redirect \"{from}\" = \"{to}\": both must be paths of this site from its \
+                     root (\"/old/\" = \"/new/\"), or the target an https:// URL"
+                ),
+            ));
+        }
+    }
+    let subscribe_urls = std::iter::once(&raw.newsletter)
+        .chain(raw.languages.values().filter_map(|l| l.newsletter.as_ref()))
+        .filter_map(|n| n.subscribe_url.as_deref());
+    for url in subscribe_urls {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(err_at(
+                "subscribe_url",
+                format!("subscribe_url \"{url}\" must be the mailing tool's https:// form address"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Where `key = ` (or `[key]`) is written, for messages about a value that parsed but is wrong.
