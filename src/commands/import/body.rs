@@ -85,9 +85,29 @@ impl<'a> RefTable<'a> {
     }
 }
 
-/// A link target as it must be written now: `@/` paths to the files' new places, links
-/// relative to the old URL made absolute unless they name a file of the page's bundle.
+/// A link target as it must be written now: moved (below), its `#fragment` decoded.
 fn rewrite_link(page: &Page, refs: &RefTable, index: usize, target: &str) -> Option<String> {
+    let moved = moved_link(page, refs, index, target);
+    decoded_fragment(moved.as_deref().unwrap_or(target)).or(moved)
+}
+
+/// `#d%C3%A9but` -> `#début`: browsers match a percent-encoded fragment with the decoded
+/// id, gazette's link check compares them as written. Left alone when decoding would give
+/// characters a Markdown link cannot hold.
+fn decoded_fragment(target: &str) -> Option<String> {
+    let (before, fragment) = target.split_once('#')?;
+    if !fragment.contains('%') {
+        return None;
+    }
+    let decoded = super::place::percent_decode(fragment);
+    let unsafe_char = |c: char| c.is_whitespace() || c.is_control() || "()<>\\%".contains(c);
+    (decoded != fragment && !decoded.chars().any(unsafe_char))
+        .then(|| format!("{before}#{decoded}"))
+}
+
+/// `@/` paths to the files' new places, links relative to the old URL made absolute unless
+/// they name a file of the page's bundle.
+fn moved_link(page: &Page, refs: &RefTable, index: usize, target: &str) -> Option<String> {
     if let Some(path) = target.strip_prefix("@/") {
         return refs.link(path, index);
     }

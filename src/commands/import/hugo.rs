@@ -735,6 +735,10 @@ fn list_urls(settings: &Settings, pages: &[Page]) -> Vec<(String, Target)> {
             .iter()
             .filter(|p| p.lang == lang && p.old_url.is_some())
             .collect();
+        if prefix != "/" {
+            // Hugo writes a 404 page per language; gazette one for the site.
+            urls.push((format!("{prefix}404.html"), Target::NotFound));
+        }
         if several && prefix == "/" {
             urls.push((
                 format!("/{lang}/"),

@@ -120,7 +120,7 @@ pub(crate) fn is_page_relative(target: &str) -> bool {
     !(target.is_empty() || target.starts_with(['/', '#', '@', '{', '%']) || scheme)
 }
 
-/// `../x/./y` against the folder `/a/b/` -> `/a/x/y`; `None` when it climbs above the root.
+/// `../x/./y` against the folder `/a/b/` -> `/a/x/y`.
 pub(crate) fn resolve(folder: &str, target: &str) -> Option<String> {
     let mut segments: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
     let (path, rest) = match target.find(['?', '#']) {
@@ -130,8 +130,9 @@ pub(crate) fn resolve(folder: &str, target: &str) -> Option<String> {
     for part in path.split('/') {
         match part {
             "." | "" => {}
+            // Above the root is the root, as browsers read it (RFC 3986, 5.2.4).
             ".." => {
-                segments.pop()?;
+                segments.pop();
             }
             part => segments.push(part),
         }
@@ -174,7 +175,7 @@ mod tests {
         );
         assert_eq!(resolve("/a/b/", "./c/#x").as_deref(), Some("/a/b/c/#x"));
         assert_eq!(resolve("/a/", "..").as_deref(), Some("/"));
-        assert_eq!(resolve("/", "../x"), None);
+        assert_eq!(resolve("/", "../../x").as_deref(), Some("/x"));
         assert!(is_page_relative("img/a.png") && is_page_relative("../x"));
         for absolute in ["/x", "#x", "@/x.md", "https://x", "mailto:a@b", "{{ x }}"] {
             assert!(!is_page_relative(absolute), "{absolute}");

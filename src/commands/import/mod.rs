@@ -29,6 +29,22 @@ pub use report::{Note, Report};
 
 use crate::error::Result;
 
+/// Files gazette writes itself at the root of every site: a static file there would collide.
+const RESERVED: &[&str] = &["robots.txt", "sitemap.xml", "404.html", "_redirects"];
+
+fn drop_reserved_statics(site: &mut model::Site, report: &mut Report) {
+    site.statics.retain(|(_, relative)| {
+        let reserved = RESERVED.contains(&relative.as_str());
+        if reserved {
+            report.site_note(format!(
+                "{relative}: gazette writes its own at the root of the site; the old one is \
+                 not copied (put what it must say in the theme)"
+            ));
+        }
+        !reserved
+    });
+}
+
 /// The generator the old site was made with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Engine {
@@ -47,6 +63,7 @@ pub fn import(engine: Engine, source: &Path, into: &Path) -> Result<Report> {
         Engine::Jekyll => jekyll::read(source)?,
     };
     let mut report = std::mem::take(&mut site.report);
+    drop_reserved_statics(&mut site, &mut report);
     for page in &site.pages {
         for key in &page.front.unmapped {
             report.kept_key(key, &page.source);

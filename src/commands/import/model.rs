@@ -65,6 +65,8 @@ pub(crate) enum Target {
     },
     /// A feed: gazette serves the language's feed there.
     Feed { lang: String, kind: FeedKind },
+    /// The page for a URL the site does not have (`/404.html`).
+    NotFound,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

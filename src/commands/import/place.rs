@@ -462,6 +462,7 @@ fn target_path(site: &Site, plan: &Plan, target: &Target) -> Option<String> {
                 .count();
             list_page(base, count, site.paginate_by.unwrap_or(10), *page)
         }
+        Target::NotFound => "/404.html".into(),
         Target::Feed { .. } => return None,
     })
 }
@@ -512,7 +513,7 @@ pub(crate) fn normalize(url: &str) -> Option<String> {
 }
 
 /// `%C3%A9` -> `é`; invalid sequences are kept as written.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
