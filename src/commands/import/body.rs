@@ -75,7 +75,16 @@ impl<'a> RefTable<'a> {
         };
         let key = path.trim().trim_matches('/').to_lowercase();
         let key = key.strip_prefix("content/").unwrap_or(&key);
-        let found = self.by_ref.get(key)?;
+        // Hugo reads `ref "x/index.md"` from the linking page's folder too.
+        let from_folder = self.site.pages[from]
+            .refs
+            .first()
+            .and_then(|own| own.rsplit_once('/'))
+            .map(|(folder, _)| format!("{}/{key}", folder.to_lowercase()));
+        let found = self
+            .by_ref
+            .get(key)
+            .or_else(|| self.by_ref.get(from_folder.as_deref()?))?;
         let lang = &self.site.pages[from].lang;
         let page = found
             .iter()

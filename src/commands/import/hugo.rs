@@ -506,6 +506,9 @@ fn refs(entry: &Entry) -> Vec<String> {
     if entry.stem == "index" || entry.stem == "_index" {
         refs.push(entry.dir.clone());
         refs.push(format!("{}/{}.md", entry.dir, entry.stem));
+        // `ref "bundle"`: Hugo finds a page by its bundle's name too.
+        let name = entry.dir.rsplit('/').next().unwrap_or(&entry.dir);
+        refs.push(name.to_string());
     } else {
         let name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
         refs.push(name.to_string());
@@ -750,7 +753,7 @@ fn list_urls(settings: &Settings, pages: &[Page]) -> Vec<(String, Target)> {
         }
         let regular = published
             .iter()
-            .filter(|p| matches!(p.place, Place::Article(_)))
+            .filter(|p| matches!(p.place, Place::Article(_) | Place::Standalone))
             .count();
         for n in 1..=pages_for(regular, settings.paginate) {
             urls.push((
@@ -852,6 +855,12 @@ fn taxonomy_urls(
         }
         let base = format!("{prefix}{plural}/");
         urls.push((base.clone(), Target::Tags { lang: lang.clone() }));
+        for n in 1..=pages_for(terms.len(), settings.paginate) {
+            urls.push((
+                format!("{base}page/{n}/"),
+                Target::Tags { lang: lang.clone() },
+            ));
+        }
         urls.push((format!("{base}index.xml"), feed(lang)));
         for (url_term, (term, count)) in terms {
             let term_base = format!("{base}{url_term}/");

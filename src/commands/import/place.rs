@@ -59,6 +59,8 @@ pub(crate) struct Plan {
     pub redirects: BTreeMap<String, String>,
     /// `[languages.LANG.feed_aliases]`: lang -> old path -> feed kind.
     pub feed_aliases: BTreeMap<String, BTreeMap<String, String>>,
+    /// Bundle files copied into static/ at their old URL too: (file, path under static/).
+    pub old_files: Vec<(std::path::PathBuf, String)>,
 }
 
 /// Places every page and keeps every old URL. Pages are already converted (bodies final).
@@ -90,12 +92,28 @@ pub(crate) fn place(site: &Site, report: &mut Report) -> Plan {
             report.aliases += old.len();
             placed.front.aliases = old;
         }
+        plan.old_files.extend(files_at_old_url(page, &placed.url));
     }
     plan.pages = pages;
     for (old, target) in &site.old_urls {
         keep_old_url(site, &mut plan, &mut taken, old, target, report);
     }
     plan
+}
+
+/// A moved bundle's files where the old site published them, beside the old URL (images
+/// are linked from elsewhere too, and a redirect page cannot stand for an image).
+fn files_at_old_url(page: &Page, new_url: &str) -> Vec<(std::path::PathBuf, String)> {
+    let Some(old) = page.old_url.as_deref().and_then(normalize) else {
+        return Vec::new();
+    };
+    if old == new_url || !old.ends_with('/') {
+        return Vec::new();
+    }
+    page.files
+        .iter()
+        .map(|(from, relative)| (from.clone(), format!("{}{relative}", &old[1..])))
+        .collect()
 }
 
 /// Each page's file name: the engine's, made unique among the pages of one language at one

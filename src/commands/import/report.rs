@@ -24,6 +24,8 @@ pub struct Report {
     /// Files copied beside pages, and into static/.
     pub bundle_files: usize,
     pub static_files: usize,
+    /// Bundle files of moved pages also copied where the old site had them.
+    pub old_files: usize,
     /// Old URLs kept by a page alias, by a `[redirects]` entry, by a feed alias.
     pub aliases: usize,
     pub redirects: usize,
@@ -96,8 +98,9 @@ impl fmt::Display for Report {
         )?;
         writeln!(
             f,
-            "old URLs kept: {} page aliases, {} redirects, {} feed aliases",
-            self.aliases, self.redirects, self.feed_aliases
+            "old URLs kept: {} page aliases, {} redirects, {} feed aliases, {} bundle files \
+             also at their old place",
+            self.aliases, self.redirects, self.feed_aliases, self.old_files
         )?;
         if !self.converted.is_empty() {
             let list: Vec<String> = self

@@ -49,6 +49,10 @@ pub(crate) fn write(site: &Site, plan: &Plan, into: &Path, report: &mut Report) 
         copy(from, into, &format!("static/{relative}"))?;
         report.static_files += 1;
     }
+    for (from, relative) in &plan.old_files {
+        copy(from, into, &format!("static/{relative}"))?;
+        report.old_files += 1;
+    }
     Ok(())
 }
 
