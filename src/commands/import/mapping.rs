@@ -168,7 +168,8 @@ fn read(front: &mut Front, role: Role, key: &str, value: toml::Value) -> Option<
     let unread = |value: toml::Value| Some(value);
     match role {
         Role::Title => match text_of(&value) {
-            Some(title) => front.title = Some(title),
+            // An empty title is no title: the importer then names the page by its file.
+            Some(title) => front.title = Some(title).filter(|t| !t.trim().is_empty()),
             None => return unread(value),
         },
         Role::Date => match date_of(&value) {

@@ -419,6 +419,12 @@ fn keep_old_url(
         }
         return;
     }
+    if let Target::Tag { term, .. } = target
+        && slug::slugify(term).is_empty()
+    {
+        // The term gives gazette no tag page: said once, with the page that uses it.
+        return;
+    }
     let Some(new) = target_path(site, plan, target) else {
         report.site_note(format!(
             "old URL {old} leads nowhere in gazette: not redirected"

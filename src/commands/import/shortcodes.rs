@@ -704,3 +704,72 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::commands::import::{front, links, place};
+
+    /// Text made of the pieces the scanners look for, in any order: the hostile inputs.
+    fn pieces() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "{{<",
+            "{{%",
+            ">}}",
+            "%}}",
+            "{{",
+            "}}",
+            "{%",
+            "%}",
+            "/*",
+            "*/",
+            "\"",
+            "'",
+            "`",
+            "(",
+            ")",
+            "=",
+            " ",
+            "\n",
+            "\t",
+            "figure",
+            "highlight",
+            "/highlight",
+            "end",
+            "raw",
+            "endraw",
+            "youtube",
+            "ref",
+            "é",
+            "#",
+            "](",
+            "[a",
+            "<a href=",
+            "---",
+            "+++",
+            "{",
+            "%C3",
+            "../",
+            "@/",
+            "x.md",
+            ":",
+        ]);
+        prop::collection::vec(piece, 0..60).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn no_input_makes_the_import_panic(text in pieces()) {
+            for engine in [Engine::Hugo, Engine::Zola, Engine::Jekyll] {
+                let done = convert(engine, &text, &|_, t| Some(format!("@/{t}")));
+                let _ = links::rewrite(&done.body, &|t| links::resolve("/a/b/", t));
+            }
+            let _ = front::parse(&text);
+            let _ = place::normalize(&text);
+        }
+    }
+}
