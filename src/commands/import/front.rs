@@ -21,6 +21,21 @@ pub(crate) struct FrontError {
     pub message: String,
 }
 
+/// Reads and parses the file at `full` (`shown` in messages); what keeps it from being
+/// imported goes to the report.
+pub(crate) fn read(
+    full: &std::path::Path,
+    shown: &std::path::Path,
+    report: &mut super::report::Report,
+) -> Option<Parsed> {
+    let text = super::walk::read_text(full)
+        .map_err(|message| report.note(shown, None, message))
+        .ok()?;
+    parse(&text)
+        .map_err(|e| report.note(shown, Some(e.line), format!("{}: not imported", e.message)))
+        .ok()
+}
+
 /// Splits and parses `text`; a file without front matter is all body.
 pub(crate) fn parse(text: &str) -> Result<Parsed, FrontError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
