@@ -2,7 +2,7 @@
 //! `@/` links to where the pages went), links relative to the old URL made absolute, `@/`
 //! links followed to the files' new places. What is left is reported with its line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Engine;
 use super::links;
@@ -14,6 +14,7 @@ use super::shortcodes::{self, RefKind};
 /// Converts every placed page's body in `plan`.
 pub(crate) fn convert_all(engine: Engine, site: &Site, plan: &mut Plan, report: &mut Report) {
     let refs = RefTable::new(site, plan);
+    let known = known_paths(site, plan);
     for (i, (page, placed)) in site.pages.iter().zip(plan.pages.iter_mut()).enumerate() {
         let resolve = |_: RefKind, target: &str| refs.link(target, i);
         let done = shortcodes::convert(engine, &placed.body, &resolve);
@@ -29,8 +30,55 @@ pub(crate) fn convert_all(engine: Engine, site: &Site, plan: &mut Plan, report: 
         }
         let rewrite = |target: &str| rewrite_link(page, &refs, i, target);
         let (body, _) = links::rewrite(&done.body, &rewrite);
+        for dead in dead_links(&body, &site.base_url, &known) {
+            let message = format!(
+                "links to {dead}, which the old site did not have either: broken before the \
+                 import (gazette check reports it)"
+            );
+            report.note(&page.source, None, message);
+        }
         placed.body = body;
     }
+}
+
+/// Every path the old site or the new one answers: pages, aliases, lists, static files.
+fn known_paths(site: &Site, plan: &Plan) -> HashSet<String> {
+    let mut known: HashSet<String> = HashSet::new();
+    for (page, placed) in site.pages.iter().zip(&plan.pages) {
+        known.extend(page.old_url.iter().chain(&page.front.aliases).cloned());
+        known.insert(placed.url.clone());
+        for (_, relative) in &page.files {
+            known.insert(format!("{}{relative}", placed.url));
+        }
+    }
+    known.extend(site.old_urls.iter().map(|(url, _)| url.clone()));
+    known.extend(site.statics.iter().map(|(_, rel)| format!("/{rel}")));
+    known.extend(plan.redirects.keys().cloned());
+    known
+        .iter()
+        .filter_map(|url| super::place::normalize(url))
+        .collect()
+}
+
+/// The site paths `body` links to that neither site has.
+fn dead_links(body: &str, base_url: &str, known: &HashSet<String>) -> Vec<String> {
+    let base = base_url.trim_end_matches('/');
+    let mut dead = Vec::new();
+    for target in links::targets_in(body) {
+        let path = match target.strip_prefix(base) {
+            Some(rest) if rest.starts_with('/') => rest,
+            _ if target.starts_with('/') && !target.starts_with("//") => target.as_str(),
+            _ => continue,
+        };
+        let Some(path) = super::place::normalize(path) else {
+            continue;
+        };
+        let with_slash = format!("{}/", path.trim_end_matches('/'));
+        if !known.contains(&path) && !known.contains(&with_slash) && !dead.contains(&path) {
+            dead.push(path);
+        }
+    }
+    dead
 }
 
 /// Where internal references lead: a page's `refs` -> its `@/` path.

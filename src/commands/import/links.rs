@@ -30,6 +30,14 @@ pub(crate) fn rewrite(body: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> (
     (out, changed)
 }
 
+/// Every link target written in `body`, as written.
+pub(crate) fn targets_in(body: &str) -> Vec<String> {
+    targets(body)
+        .into_iter()
+        .filter_map(|range| body.get(range).map(String::from))
+        .collect()
+}
+
 /// The byte ranges of every link target written in `body`.
 fn targets(body: &str) -> Vec<Range<usize>> {
     use pulldown_cmark::{Event, Options, Parser, Tag};
