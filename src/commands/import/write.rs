@@ -29,6 +29,7 @@ pub(crate) fn check_destination(into: &Path) -> Result<()> {
 pub(crate) fn write(site: &Site, plan: &Plan, into: &Path, report: &mut Report) -> Result<()> {
     std::fs::create_dir_all(into).map_err(|e| Error::io(into, e))?;
     write_file(into, "config.toml", config_text(site, plan)?.as_bytes())?;
+    let mut copied = std::collections::BTreeSet::new();
     for (placed, page) in plan.pages.iter().zip(&site.pages) {
         let front = toml::to_string(&placed.front).map_err(|e| Error::Content {
             location: Location::file(&page.source),
@@ -40,8 +41,12 @@ pub(crate) fn write(site: &Site, plan: &Plan, into: &Path, report: &mut Report) 
         report.drafts += usize::from(placed.front.draft);
         if let Some(bundle) = &placed.bundle {
             for (from, relative) in &page.files {
-                copy(from, into, &format!("content/{bundle}/{relative}"))?;
-                report.bundle_files += 1;
+                // A bundle's translations share its folder: each file is copied once.
+                let target = format!("content/{bundle}/{relative}");
+                if copied.insert(target.clone()) {
+                    copy(from, into, &target)?;
+                    report.bundle_files += 1;
+                }
             }
         }
     }

@@ -35,6 +35,7 @@ pub(crate) fn read(root: &Path) -> Result<Site> {
         pages.extend(found);
         statics.extend(files);
     }
+    share_bundle_files(&mut pages);
     for dir in &settings.static_dirs {
         let walked = walk::files(&root.join(dir), &|_| false);
         note_links(&mut report, dir, &walked.links);
@@ -233,6 +234,28 @@ fn place_of(entry: &Entry) -> (Place, String) {
         ("index", _) => (Place::Article(parent.to_string()), last.to_string()),
         (stem, "") => (Place::Standalone, stem.to_string()),
         (stem, dir) => (Place::Article(dir.to_string()), stem.to_string()),
+    }
+}
+
+/// A bundle's files serve each of its languages (Hugo shares them between the languages'
+/// content folders): every version of a bundle gets them all.
+fn share_bundle_files(pages: &mut [Page]) {
+    let mut shared: std::collections::BTreeMap<(String, String), Vec<(PathBuf, String)>> =
+        Default::default();
+    for page in pages.iter().filter(|p| p.bundle) {
+        let files = shared
+            .entry((format!("{:?}", page.place), page.name.clone()))
+            .or_default();
+        for file in &page.files {
+            if !files.iter().any(|(_, relative)| *relative == file.1) {
+                files.push(file.clone());
+            }
+        }
+    }
+    for page in pages.iter_mut().filter(|p| p.bundle) {
+        if let Some(files) = shared.get(&(format!("{:?}", page.place), page.name.clone())) {
+            page.files = files.clone();
+        }
     }
 }
 
