@@ -22,6 +22,28 @@ pub(crate) fn read(root: &Path) -> Result<Site> {
     let config = load_config(root)?;
     let settings = settings(&config);
     let mut report = Report::default();
+    for (key, what) in [
+        (
+            "uglyurls",
+            "uglyURLs (pages as x.html) is not read: the old URLs are taken as folders; check them",
+        ),
+        (
+            "disablepathtolower",
+            "disablePathToLower is not read: the old URLs are taken lowercased; check them",
+        ),
+        (
+            "menu",
+            "the menus are not imported: gazette's navigation is `nav` in config.toml",
+        ),
+        (
+            "menus",
+            "the menus are not imported: gazette's navigation is `nav` in config.toml",
+        ),
+    ] {
+        if config.get(key).is_some_and(|v| v.as_bool() != Some(false)) {
+            report.site_note(what.to_string());
+        }
+    }
     if let Some(theme) = config.get("theme") {
         report.site_note(format!(
             "theme {theme}: its layouts, shortcodes and static files are not imported (gazette \

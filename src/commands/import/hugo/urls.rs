@@ -55,6 +55,25 @@ pub(super) fn old_url(settings: &Settings, entry: &Entry, page: &Page) -> Option
     }
 }
 
+/// Hugo's calendar tokens gazette has no placeholder for (the page keeps its URL as an
+/// alias): `:monthname` (`january`), `:weekday` (0 is Sunday), `:weekdayname`, `:yearday`.
+fn calendar(token: &str, date: Option<toml::value::Date>) -> Option<String> {
+    use chrono::Datelike;
+    let date = date?;
+    let day = chrono::NaiveDate::from_ymd_opt(
+        i32::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    )?;
+    Some(match token {
+        "monthname" => day.format("%B").to_string().to_lowercase(),
+        "weekday" => day.weekday().num_days_from_sunday().to_string(),
+        "weekdayname" => day.format("%A").to_string().to_lowercase(),
+        "yearday" => day.ordinal().to_string(),
+        _ => return None,
+    })
+}
+
 /// Hugo's `headless` and `_build.render = never` pages have no URL.
 fn is_headless(front: &Front) -> bool {
     let build = front.extra.get("_build").or(front.extra.get("build"));
@@ -136,7 +155,7 @@ fn expand(pattern: &str, entry: &Entry, page: &Page, section: &str) -> Option<St
             "slugorfilename" | "slugorcontentbasename" => {
                 urlize(slug.as_deref().unwrap_or(&filename))
             }
-            _ => return None,
+            other => calendar(other, date)?,
         };
         out.push_str(&value);
         rest = &rest[token_end..];
@@ -392,5 +411,13 @@ mod tests {
         );
         assert_eq!(gazette_pattern("/:year/:monthname/:title/"), None);
         assert_eq!(gazette_pattern("/:title/:year/"), None);
+        let date = "2024-03-05"
+            .parse::<toml::value::Datetime>()
+            .ok()
+            .and_then(|d| d.date);
+        assert_eq!(calendar("monthname", date).as_deref(), Some("march"));
+        assert_eq!(calendar("weekday", date).as_deref(), Some("2"));
+        assert_eq!(calendar("yearday", date).as_deref(), Some("65"));
+        assert_eq!(calendar("unknown", date), None);
     }
 }

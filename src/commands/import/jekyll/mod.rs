@@ -75,6 +75,18 @@ fn site_notes(settings: &Settings) -> Report {
                 .into(),
         );
     }
+    if let Some(collections) = settings
+        .config
+        .get("collections")
+        .and_then(|c| c.as_table())
+    {
+        let names: Vec<&str> = collections.keys().map(String::as_str).collect();
+        report.site_note(format!(
+            "collections ({}) are not imported: only posts, drafts and pages are; move their \
+             files into a section by hand",
+            names.join(", ")
+        ));
+    }
     if let Some(theme) = settings.config.get("theme") {
         report.site_note(format!(
             "theme {theme}: its layouts and includes are not imported (gazette uses its own theme)"

@@ -38,6 +38,16 @@ pub(crate) fn read(root: &Path) -> Result<Site> {
     })?;
     let settings = settings(&config);
     let mut report = Report::default();
+    let slugify = config
+        .get("slugify")
+        .and_then(|s| s.get("paths"))
+        .and_then(|p| p.as_str());
+    if slugify.is_some_and(|p| p != "on") {
+        report.site_note(format!(
+            "slugify.paths = \"{}\" is not read: the old URLs are taken slugified; check them",
+            slugify.unwrap_or_default()
+        ));
+    }
     if let Some(theme) = config.get("theme") {
         report.site_note(format!(
             "theme {theme}: its templates, shortcodes and static files are not imported"
