@@ -137,8 +137,9 @@ fn default_head(config: &Config) -> Value {
 #[derive(Serialize)]
 struct LanguageLink<'a> {
     code: &'a str,
-    title: &'a str,
-    description: &'a str,
+    /// Typeset in its own language (the chooser shows every language's).
+    title: String,
+    description: String,
     url: String,
 }
 
@@ -148,8 +149,8 @@ fn languages_view(config: &Config) -> Value {
         .iter()
         .map(|l| LanguageLink {
             code: &l.code,
-            title: &l.title,
-            description: &l.description,
+            title: config.typeset(&l.code, &l.title),
+            description: config.typeset(&l.code, &l.description),
             url: config.absolute(&config.home_path(&l.code)),
         })
         .collect();
