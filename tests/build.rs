@@ -441,7 +441,7 @@ fn the_sample_newsletter_builds() {
     assert_eq!(attr(&fr, "html", "lang").as_deref(), Some("fr"));
     assert!(
         out.path()
-            .join("site/en/articles/meta-superintelligence/capex.svg")
+            .join("site/en/articles/meta-superintelligence/capex.en.svg")
             .exists()
     );
 }
