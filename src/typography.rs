@@ -195,7 +195,8 @@ fn numbers_hold_their_word(text: &str, prev: Option<char>) -> String {
         } else {
             in_number && matches!(c, ',' | '.') && chars.peek().is_some_and(char::is_ascii_digit)
         };
-        word_start = is_space(c);
+        // A sign or a currency may stand before the number: `$17 billion`, `(3 min)`.
+        word_start = is_space(c) || matches!(c, '$' | '€' | '£' | '(' | '+' | '−' | '~' | '≈');
         out.push(c);
     }
     out
@@ -364,6 +365,7 @@ mod tests {
         assert_eq!(fr("le 20 novembre 2026"), "le 20\u{a0}novembre 2026");
         assert_eq!(fr("71,5 milliards"), "71,5\u{a0}milliards");
         assert_eq!(typeset(Rules::English, "3 min read"), "3\u{a0}min read");
+        assert_eq!(typeset(Rules::English, "$17 billion"), "$17\u{a0}billion");
         assert_eq!(
             typeset(Rules::English, "HTTP/3 is here"),
             "HTTP/3 is here",
