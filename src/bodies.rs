@@ -72,6 +72,8 @@ pub(crate) struct Bodies {
     cache: Option<Arc<BodyCache>>,
     /// Ids the templates use (see `RenderOptions::reserved_ids`).
     reserved_ids: Vec<String>,
+    /// A build: what only `check` reads (each body's links and ids) is not kept.
+    lean: bool,
 }
 
 impl Bodies {
@@ -85,6 +87,7 @@ impl Bodies {
         reserved_ids: Vec<String>,
     ) -> Bodies {
         let in_emails = in_emails(&site);
+        let lean = markdown.is_some();
         let mut markdown = markdown.map(Vec::into_iter);
         let slots = (0..site.pages.len())
             .map(|id| Slot {
@@ -102,6 +105,7 @@ impl Bodies {
             }
         }
         Bodies {
+            lean,
             links: key_of(&[&urls]),
             config,
             site,
@@ -184,6 +188,11 @@ impl Bodies {
                 rendered
             });
             let (errors, warnings) = problems(&self.site.pages[id], &markdown, &rendered);
+            let mut rendered = rendered;
+            if let Some(body) = Arc::get_mut(&mut rendered).filter(|_| self.lean) {
+                body.links = Vec::new();
+                body.anchors = Vec::new();
+            }
             Body {
                 rendered,
                 errors,

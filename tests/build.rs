@@ -979,3 +979,77 @@ fn templates_see_a_pages_bundle_files_and_its_image() {
         "the default theme shows the image"
     );
 }
+
+/// Every `href`, `src` and `srcset` URL of an HTML or XML file, and every `"url"` of a JSON
+/// feed.
+fn urls_in(text: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attribute in [
+        "href=\"",
+        "src=\"",
+        "<link>",
+        "<id>",
+        "\"url\": \"",
+        "\"id\": \"",
+    ] {
+        for piece in text.split(attribute).skip(1) {
+            let end = piece.find(['"', '<']).unwrap_or(piece.len());
+            urls.push(piece[..end].to_string());
+        }
+    }
+    urls
+}
+
+#[test]
+fn under_a_base_path_every_link_of_pages_feeds_and_email_stays_under_it_and_answers() {
+    let site = TestSite::fixture("bilingual");
+    site.write(
+        "content/news/raw.en.md",
+        &article(
+            "Raw",
+            "issue = 1",
+            "<a href=\"/en/about/\">About</a> [home](/en/) ![p](/fr/news/bundle/pic.svg)",
+        ),
+    );
+    let base = "https://x.github.io/newsletter";
+    let mut options = site.options();
+    options.base_url = Some(format!("{base}/"));
+    gazette::build(&options).expect("build");
+    let mut checked = 0;
+    for (path, bytes) in site.snapshot() {
+        let name = path.to_string_lossy().replace('\\', "/");
+        if name.starts_with(".gazette")
+            || !(name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".json"))
+        {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for url in urls_in(&text) {
+            if url.starts_with('#')
+                || url.starts_with("mailto:")
+                || !url.contains("x.github.io") && url.starts_with("http")
+            {
+                continue;
+            }
+            assert!(
+                url.starts_with(&format!("{base}/")),
+                "{name}: {url} leaves the base path"
+            );
+            let local = url[base.len()..]
+                .split(['#', '?'])
+                .next()
+                .unwrap_or_default();
+            let file = if local.ends_with('/') {
+                format!("{local}index.html")
+            } else {
+                local.to_string()
+            };
+            assert!(
+                site.output().join(file.trim_start_matches('/')).is_file(),
+                "{name}: {url} leads to no file"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "{checked} links checked");
+}

@@ -943,3 +943,6 @@ fn nest(flat: Vec<(u32, String, String)>) -> Vec<Heading> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod commonmark;
