@@ -422,7 +422,10 @@ fn every_page_kind_passes_axe_at_both_widths_in_both_schemes() {
             let findings = browser.script_async(RUN_AXE);
             for finding in findings.as_array().into_iter().flatten() {
                 let finding = finding.as_str().unwrap_or("?");
-                if finding.contains("(serious)") || finding.contains("(critical)") {
+                if finding.contains("(serious)")
+                    || finding.contains("(critical)")
+                    || finding.starts_with("axe failed")
+                {
                     problems.push(format!("{label}: {finding}"));
                 } else {
                     // Moderate and minor findings are shown, not failed.
@@ -437,7 +440,13 @@ fn every_page_kind_passes_axe_at_both_widths_in_both_schemes() {
                     "var p = document.querySelector('.prose > p'); return p ? p.getBoundingClientRect().top + window.scrollY : null;",
                 );
                 let top = top.as_f64().unwrap_or(f64::MAX);
-                eprintln!("{label}: first paragraph at y = {top}");
+                let sizes = browser.script(
+                    "var pre = document.querySelector('pre.code'), m = document.querySelector('.masthead');\
+                     return [m.getBoundingClientRect().height, pre ? getComputedStyle(pre).fontSize : null, getComputedStyle(document.body).fontSize];",
+                );
+                eprintln!(
+                    "{label}: first paragraph at y = {top}; masthead, code and body text: {sizes}"
+                );
                 if top > 812.0 - 60.0 {
                     problems.push(format!(
                         "{label}: the first paragraph starts at y = {top}, below the first screen"
