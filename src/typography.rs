@@ -157,7 +157,7 @@ pub(crate) fn english_after(text: &str, prev: Option<char>) -> String {
             }
         }
         let next = chars.peek().map(|&(_, n)| n);
-        let opens = last.is_none_or(|l| is_space(l) || "([{<“‘—–-/".contains(l));
+        let opens = last.is_none_or(|l| is_space(l) || "([{<“‘—–-/=".contains(l));
         let curly = match c {
             '"' if opens => '“',
             '"' => '”',
@@ -348,6 +348,7 @@ mod tests {
             "see https://x.io/it's?a=\"b\" here"
         );
         assert_eq!(english_after("\" end", Some('x')), "” end");
+        assert_eq!(en("src=\"x.png\""), "src=“x.png”");
         assert_eq!(english_after("\"start", Some(' ')), "“start");
         for s in ["\"a 'b' c\"", "it's", "“done”", "'90s"] {
             let once = en(s);
