@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::config::HeadingIds;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html,
+};
 
 pub(crate) use highlight::{CodeCache, Restyler};
 pub(crate) use text::{TEXT_WIDTH, render_text, wrap};
@@ -21,6 +23,8 @@ pub(crate) use text::{TEXT_WIDTH, render_text, wrap};
 /// How to render one body.
 pub(crate) struct RenderOptions<'a> {
     pub french: bool,
+    /// English typography (curly quotes) on the text; never with `french`.
+    pub english: bool,
     pub highlight: bool,
     /// Prefix of footnote ids, unique per article (several articles share issue pages).
     pub id_prefix: &'a str,
@@ -252,6 +256,18 @@ struct State<'o, 'a> {
     /// Raw HTML elements whose text is not prose (`<code>`, `<script>`…) open here.
     raw_verbatim: usize,
     prev_char: Option<char>,
+    /// The table being written, if any: its cells are written here (see `table_cell`).
+    table: Option<TableShape>,
+}
+
+/// What a table's cells need: its columns' alignments, whether its first column names the
+/// rows, where the cell being written is, and the end tag of that cell.
+struct TableShape {
+    alignments: Vec<Alignment>,
+    row_labels: bool,
+    in_head: bool,
+    cell: usize,
+    close: &'static str,
 }
 
 impl<'o, 'a> State<'o, 'a> {
@@ -282,6 +298,7 @@ impl<'o, 'a> State<'o, 'a> {
             html_depth: 0,
             raw_verbatim: 0,
             prev_char: None,
+            table: None,
         }
     }
 
@@ -416,6 +433,35 @@ impl<'o, 'a> State<'o, 'a> {
                     id,
                 }));
             }
+            Tag::Table(alignments) => {
+                // A table whose first column is text (not right-aligned or centred figures)
+                // names its rows with it, as a comparison or a timeline does.
+                let row_labels = alignments.len() > 1
+                    && matches!(alignments[0], Alignment::None | Alignment::Left);
+                self.table = Some(TableShape {
+                    alignments: alignments.clone(),
+                    row_labels,
+                    in_head: false,
+                    cell: 0,
+                    close: "</td>",
+                });
+                self.emit(Event::Start(Tag::Table(alignments)));
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.in_head |= tag == Tag::TableHead;
+                    table.cell = 0;
+                }
+                self.emit(Event::Start(tag));
+            }
+            Tag::TableCell => {
+                let empty = self.body.get(range).is_none_or(|s| {
+                    s.trim_matches(|c: char| c.is_whitespace() || c == '|')
+                        .is_empty()
+                });
+                let html = self.table_cell(empty);
+                self.emit(Event::Html(html.into()));
+            }
             Tag::Image {
                 link_type,
                 dest_url,
@@ -450,6 +496,23 @@ impl<'o, 'a> State<'o, 'a> {
                 self.verbatim_link_depth = self.verbatim_link_depth.saturating_sub(1);
                 self.emit(Event::End(tag));
             }
+            TagEnd::TableCell => {
+                let close = self.table.as_mut().map_or("</td>", |table| {
+                    table.cell += 1;
+                    table.close
+                });
+                self.emit(Event::Html(close.into()));
+            }
+            TagEnd::TableHead => {
+                if let Some(table) = &mut self.table {
+                    table.in_head = false;
+                }
+                self.emit(Event::End(tag));
+            }
+            TagEnd::Table => {
+                self.table = None;
+                self.emit(Event::End(tag));
+            }
             TagEnd::Image => {
                 self.image_depth = self.image_depth.saturating_sub(1);
                 if self.image_depth == 0 && self.image_alt.trim().is_empty() {
@@ -460,6 +523,30 @@ impl<'o, 'a> State<'o, 'a> {
             other => self.emit(Event::End(other)),
         }
         self.after_block();
+    }
+
+    /// The start tag of the table's next cell (its end tag is kept for `TagEnd::TableCell`):
+    /// header cells are column headers, the first cell of a body row is its row's header
+    /// when the first column names the rows, and an empty top-left cell is no header at all.
+    fn table_cell(&mut self, empty: bool) -> String {
+        let Some(table) = &mut self.table else {
+            return "<td>".into();
+        };
+        let align = match table.alignments.get(table.cell) {
+            Some(Alignment::Left) => " style=\"text-align: left\"",
+            Some(Alignment::Center) => " style=\"text-align: center\"",
+            Some(Alignment::Right) => " style=\"text-align: right\"",
+            _ => "",
+        };
+        let first = table.cell == 0 && table.row_labels;
+        let (open, close) = match (table.in_head, first) {
+            (true, true) if empty => ("<td", "</td>"),
+            (true, _) => ("<th scope=\"col\"", "</th>"),
+            (false, true) => ("<th scope=\"row\"", "</th>"),
+            (false, false) => ("<td", "</td>"),
+        };
+        table.close = close;
+        format!("{open}{align}>")
     }
 
     /// Warns of another engine's shortcodes left in prose (`{{< youtube … >}}`,
@@ -513,10 +600,16 @@ impl<'o, 'a> State<'o, 'a> {
         }
         self.rendered.words += count_words(&text);
         let as_written = escaped || self.verbatim_link_depth > 0 || self.raw_verbatim > 0;
-        let text: CowStr<'a> = if self.options.french && !as_written {
-            crate::typography::french_after(&text, self.prev_char).into()
-        } else {
-            text
+        let rules = match (self.options.french, self.options.english) {
+            (true, _) => Some(crate::typography::Rules::French),
+            (false, true) => Some(crate::typography::Rules::English),
+            (false, false) => None,
+        };
+        let text: CowStr<'a> = match rules {
+            Some(rules) if !as_written => {
+                crate::typography::typeset_after(rules, &text, self.prev_char).into()
+            }
+            _ => text,
         };
         if let Some(last) = text.chars().last() {
             self.prev_char = Some(last);

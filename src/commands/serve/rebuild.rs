@@ -164,7 +164,8 @@ fn probe_templates(prepared: &Prepared) -> Result<(), Error> {
             | Target::Robots
             | Target::Copy(_)
             | Target::Redirect(_)
-            | Target::Redirects => continue,
+            | Target::Redirects
+            | Target::Image(_) => continue,
         };
         if seen.insert(kind) {
             probes.push(index);
