@@ -195,6 +195,9 @@ pub(crate) fn render_with_text(
         }
         let event = match event {
             Event::Text(words) if state.code.is_none() => {
+                if state.heading.is_some() && state.image_depth == 0 {
+                    state.heading_source.push_str(&words);
+                }
                 let words = match std::mem::take(&mut space_before) {
                     true => format!(" {words}").into(),
                     false => words,
@@ -238,6 +241,9 @@ struct State<'o, 'a> {
     pending_cut: bool,
     code: Option<(Option<String>, String)>,
     heading: Option<OpenHeading<'a>>,
+    /// The open heading's text as written (before French typography): what other engines
+    /// made its id from.
+    heading_source: String,
     footnote: Option<FootnoteDef<'a>>,
     footnotes: Vec<FootnoteDef<'a>>,
     footnote_numbers: HashMap<String, (usize, usize)>,
@@ -266,6 +272,7 @@ impl<'o, 'a> State<'o, 'a> {
             pending_cut: false,
             code: None,
             heading: None,
+            heading_source: String::new(),
             footnote: None,
             footnotes: Vec::new(),
             footnote_numbers: HashMap::new(),
@@ -325,6 +332,7 @@ impl<'o, 'a> State<'o, 'a> {
                 // A heading's id keeps the words of its code: `## Using `cargo` today`.
                 if let Some(heading) = &mut self.heading {
                     heading.4.push_str(&code);
+                    self.heading_source.push_str(&code);
                 }
                 self.emit(Event::Code(code));
             }
@@ -380,6 +388,7 @@ impl<'o, 'a> State<'o, 'a> {
                 level, id, classes, ..
             } => {
                 let classes = classes.iter().map(|c| c.to_string()).collect();
+                self.heading_source.clear();
                 self.heading = Some((
                     level as u32,
                     id.map(|i| i.to_string()),
@@ -608,7 +617,10 @@ impl<'o, 'a> State<'o, 'a> {
         }
         let id = match explicit_id {
             Some(id) => self.unique_id(&id),
-            None => self.unique_id(&heading_id(self.options.heading_ids, &text)),
+            None => {
+                let source = std::mem::take(&mut self.heading_source);
+                self.unique_id(&heading_id(self.options.heading_ids, &source))
+            }
         };
         let mut inner = String::new();
         html::push_html(&mut inner, events.into_iter());
@@ -792,23 +804,18 @@ fn heading_id(style: HeadingIds, text: &str) -> String {
             })
             .flat_map(char::to_lowercase)
             .collect(),
-        // kramdown's: ASCII letters, digits, spaces, `-` and `_` only, lowercase, spaces
-        // become `-`, and the id starts at the first letter.
-        HeadingIds::Jekyll => {
-            let kept: String = text
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-                .map(|c| {
-                    if c == ' ' {
-                        '-'
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
-                })
-                .collect();
-            kept.trim_start_matches(|c: char| !c.is_ascii_alphabetic())
-                .to_string()
-        }
+        // Jekyll 4's (kramdown's GFM parser, its default input): lowercase; letters, marks and
+        // digits of any script, `_` and `-` kept; each space or tab becomes `-`.
+        HeadingIds::Jekyll => text
+            .trim()
+            .chars()
+            .flat_map(char::to_lowercase)
+            .filter_map(|c| match c {
+                ' ' | '\t' => Some('-'),
+                c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+                _ => None,
+            })
+            .collect(),
     }
 }
 
