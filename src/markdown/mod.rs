@@ -244,6 +244,8 @@ struct State<'o, 'a> {
     /// The open heading's text as written (before French typography): what other engines
     /// made its id from.
     heading_source: String,
+    /// The open heading's Markdown, markup included: what Hugo makes ids from.
+    heading_markup: String,
     footnote: Option<FootnoteDef<'a>>,
     footnotes: Vec<FootnoteDef<'a>>,
     footnote_numbers: HashMap<String, (usize, usize)>,
@@ -273,6 +275,7 @@ impl<'o, 'a> State<'o, 'a> {
             code: None,
             heading: None,
             heading_source: String::new(),
+            heading_markup: String::new(),
             footnote: None,
             footnotes: Vec::new(),
             footnote_numbers: HashMap::new(),
@@ -389,6 +392,7 @@ impl<'o, 'a> State<'o, 'a> {
             } => {
                 let classes = classes.iter().map(|c| c.to_string()).collect();
                 self.heading_source.clear();
+                self.heading_markup = self.body.get(range).map(heading_markup).unwrap_or_default();
                 self.heading = Some((
                     level as u32,
                     id.map(|i| i.to_string()),
@@ -619,7 +623,14 @@ impl<'o, 'a> State<'o, 'a> {
             Some(id) => self.unique_id(&id),
             None => {
                 let source = std::mem::take(&mut self.heading_source);
-                self.unique_id(&heading_id(self.options.heading_ids, &source))
+                let markup = std::mem::take(&mut self.heading_markup);
+                // Hugo (Goldmark) reads the heading's Markdown: `## Les _modelines_` is
+                // `les-_modelines_` there; kramdown reads its text, as gazette does.
+                let written = match self.options.heading_ids {
+                    HeadingIds::Hugo if !markup.is_empty() => markup,
+                    _ => source,
+                };
+                self.unique_id(&heading_id(self.options.heading_ids, &written))
             }
         };
         let mut inner = String::new();
@@ -786,6 +797,32 @@ fn shortcode_at(text: &str) -> Option<&str> {
     let called = inner[name.len()..].trim_start().starts_with('(');
     let is_shortcode = !name.is_empty() && (open != "{{" || called) && !inner.contains('\n');
     is_shortcode.then(|| &text[..end])
+}
+
+/// A heading's Markdown without its marks: `## Les _modelines_ ## {#id}` -> `Les
+/// _modelines_`; a setext heading's lines joined. Empty when it cannot be told.
+fn heading_markup(block: &str) -> String {
+    let block = block.trim_end();
+    let first = block.lines().next().unwrap_or("").trim_start();
+    let text = if let Some(rest) = first.strip_prefix('#') {
+        let text = rest.trim_start_matches('#').trim();
+        // An optional closing run of `#`, after a space.
+        let open = text.trim_end_matches('#');
+        match open.is_empty() || open.ends_with(' ') {
+            true => open.trim_end().to_string(),
+            false => text.to_string(),
+        }
+    } else {
+        let lines: Vec<&str> = block.lines().collect();
+        let text = lines[..lines.len().saturating_sub(1)]
+            .iter()
+            .map(|l| l.trim());
+        text.collect::<Vec<_>>().join(" ")
+    };
+    match split_attributes(&text) {
+        Some((kept, _, _)) => kept.trim_end().to_string(),
+        None => text,
+    }
 }
 
 /// A heading's id from its text, as `style`'s engine makes it.
