@@ -199,6 +199,9 @@ pub(crate) fn render_with_text(
         }
         let event = match event {
             Event::Text(words) if state.code.is_none() => {
+                if state.heading.is_some() && state.image_depth == 0 {
+                    state.heading_source.push_str(&words);
+                }
                 let words = match std::mem::take(&mut space_before) {
                     true => format!(" {words}").into(),
                     false => words,
@@ -242,6 +245,11 @@ struct State<'o, 'a> {
     pending_cut: bool,
     code: Option<(Option<String>, String)>,
     heading: Option<OpenHeading<'a>>,
+    /// The open heading's text as written (before French typography): what other engines
+    /// made its id from.
+    heading_source: String,
+    /// The open heading's Markdown, markup included: what Hugo makes ids from.
+    heading_markup: String,
     footnote: Option<FootnoteDef<'a>>,
     footnotes: Vec<FootnoteDef<'a>>,
     footnote_numbers: HashMap<String, (usize, usize)>,
@@ -282,6 +290,8 @@ impl<'o, 'a> State<'o, 'a> {
             pending_cut: false,
             code: None,
             heading: None,
+            heading_source: String::new(),
+            heading_markup: String::new(),
             footnote: None,
             footnotes: Vec::new(),
             footnote_numbers: HashMap::new(),
@@ -342,6 +352,7 @@ impl<'o, 'a> State<'o, 'a> {
                 // A heading's id keeps the words of its code: `## Using `cargo` today`.
                 if let Some(heading) = &mut self.heading {
                     heading.4.push_str(&code);
+                    self.heading_source.push_str(&code);
                 }
                 self.emit(Event::Code(code));
             }
@@ -397,6 +408,8 @@ impl<'o, 'a> State<'o, 'a> {
                 level, id, classes, ..
             } => {
                 let classes = classes.iter().map(|c| c.to_string()).collect();
+                self.heading_source.clear();
+                self.heading_markup = self.body.get(range).map(heading_markup).unwrap_or_default();
                 self.heading = Some((
                     level as u32,
                     id.map(|i| i.to_string()),
@@ -701,7 +714,17 @@ impl<'o, 'a> State<'o, 'a> {
         }
         let id = match explicit_id {
             Some(id) => self.unique_id(&id),
-            None => self.unique_id(&heading_id(self.options.heading_ids, &text)),
+            None => {
+                let source = std::mem::take(&mut self.heading_source);
+                let markup = std::mem::take(&mut self.heading_markup);
+                // Hugo (Goldmark) reads the heading's Markdown: `## Les _modelines_` is
+                // `les-_modelines_` there; kramdown reads its text, as gazette does.
+                let written = match self.options.heading_ids {
+                    HeadingIds::Hugo if !markup.is_empty() => markup,
+                    _ => source,
+                };
+                self.unique_id(&heading_id(self.options.heading_ids, &written))
+            }
         };
         let mut inner = String::new();
         html::push_html(&mut inner, events.into_iter());
@@ -869,6 +892,32 @@ fn shortcode_at(text: &str) -> Option<&str> {
     is_shortcode.then(|| &text[..end])
 }
 
+/// A heading's Markdown without its marks: `## Les _modelines_ ## {#id}` -> `Les
+/// _modelines_`; a setext heading's lines joined. Empty when it cannot be told.
+fn heading_markup(block: &str) -> String {
+    let block = block.trim_end();
+    let first = block.lines().next().unwrap_or("").trim_start();
+    let text = if let Some(rest) = first.strip_prefix('#') {
+        let text = rest.trim_start_matches('#').trim();
+        // An optional closing run of `#`, after a space.
+        let open = text.trim_end_matches('#');
+        match open.is_empty() || open.ends_with(' ') {
+            true => open.trim_end().to_string(),
+            false => text.to_string(),
+        }
+    } else {
+        let lines: Vec<&str> = block.lines().collect();
+        let text = lines[..lines.len().saturating_sub(1)]
+            .iter()
+            .map(|l| l.trim());
+        text.collect::<Vec<_>>().join(" ")
+    };
+    match split_attributes(&text) {
+        Some((kept, _, _)) => kept.trim_end().to_string(),
+        None => text,
+    }
+}
+
 /// A heading's id from its text, as `style`'s engine makes it.
 fn heading_id(style: HeadingIds, text: &str) -> String {
     match style {
@@ -885,23 +934,18 @@ fn heading_id(style: HeadingIds, text: &str) -> String {
             })
             .flat_map(char::to_lowercase)
             .collect(),
-        // kramdown's: ASCII letters, digits, spaces, `-` and `_` only, lowercase, spaces
-        // become `-`, and the id starts at the first letter.
-        HeadingIds::Jekyll => {
-            let kept: String = text
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-                .map(|c| {
-                    if c == ' ' {
-                        '-'
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
-                })
-                .collect();
-            kept.trim_start_matches(|c: char| !c.is_ascii_alphabetic())
-                .to_string()
-        }
+        // Jekyll 4's (kramdown's GFM parser, its default input): lowercase; letters, marks and
+        // digits of any script, `_` and `-` kept; each space or tab becomes `-`.
+        HeadingIds::Jekyll => text
+            .trim()
+            .chars()
+            .flat_map(char::to_lowercase)
+            .filter_map(|c| match c {
+                ' ' | '\t' => Some('-'),
+                c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+                _ => None,
+            })
+            .collect(),
     }
 }
 

@@ -307,8 +307,21 @@ fn heading_ids_can_be_made_as_other_engines_make_them() {
     );
     assert_eq!(
         super::heading_id(HeadingIds::Jekyll, "2. Using `cargo` today!"),
-        "using-cargo-today"
+        "2-using-cargo-today"
     );
+    assert_eq!(
+        super::heading_id(HeadingIds::Jekyll, "Déjà-vu : le retour"),
+        "déjà-vu--le-retour"
+    );
+    for (block, markup) in [
+        ("## Les _modelines_ ##\n", "Les _modelines_"),
+        ("# C# #\n", "C#"),
+        ("## Title {#own .x}\n", "Title"),
+        ("Two\nlines\n---\n", "Two lines"),
+        ("###\n", ""),
+    ] {
+        assert_eq!(super::heading_markup(block), markup, "{block:?}");
+    }
 }
 
 #[test]
