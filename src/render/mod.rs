@@ -13,6 +13,7 @@ mod html;
 mod inputs;
 mod pages;
 mod plan;
+mod raster;
 mod redirects;
 mod relative;
 mod sitemap;
@@ -27,6 +28,7 @@ use tera::{Context, Value};
 
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyWriter, key_of};
+pub(crate) use email::GMAIL_CLIP;
 pub(crate) use inputs::Inputs;
 pub(crate) use plan::{SitePlan, Target};
 pub(crate) use theme::Theme;
@@ -75,6 +77,7 @@ pub(crate) fn render_one(inputs: &Inputs, index: usize) -> Result<Content> {
     let bytes = match target {
         Target::Copy(FileData::Disk(source)) => return Ok(Content::Copy(source.clone())),
         Target::Copy(FileData::Builtin(bytes)) => return Ok(Content::Bytes(bytes.to_vec())),
+        Target::Raster(raster) => raster::png(&inputs.config, raster)?,
         Target::Email {
             edition,
             issue,
@@ -115,7 +118,7 @@ fn render_bytes(inputs: &Inputs, path: &str, target: &Target) -> Result<Vec<u8>>
         .into_bytes(),
         Target::Redirect(n) => redirects::page(&inputs.config, &inputs.plan.redirects[*n]),
         Target::Redirects => redirects::file(&inputs.config, &inputs.plan.redirects),
-        Target::Copy(_) | Target::Email { .. } => Vec::new(),
+        Target::Copy(_) | Target::Raster(_) | Target::Email { .. } => Vec::new(),
     };
     Ok(bytes)
 }
@@ -223,6 +226,15 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
         .map(|(path, target)| match target {
             Target::Copy(FileData::Disk(source)) => key_of(&[b"copy", &file_stamp(source)]),
             Target::Copy(FileData::Builtin(bytes)) => key_of(&[b"built in", bytes]),
+            // Drawn from its source alone, at the size the plan gave it.
+            Target::Raster(raster) => {
+                let size = [raster.width.to_le_bytes(), raster.height.to_le_bytes()].concat();
+                let source = match &raster.source {
+                    FileData::Disk(source) => file_stamp(source),
+                    FileData::Builtin(bytes) => bytes.to_vec(),
+                };
+                key_of(&[&global, b"raster", &size, &source])
+            }
             Target::Page(job) => {
                 let job = &keyed.plan.jobs[*job];
                 let shared = shared_of(pages::page_lang(keyed, job));

@@ -9,6 +9,7 @@ use tera::Value;
 
 use super::collisions::{Origin, collisions};
 use super::file_for;
+use super::raster::Raster;
 use super::theme_files::{FileData, ThemeFiles};
 use crate::config::{Config, FeedFormat};
 use crate::error::{Error, Location, Result};
@@ -86,6 +87,8 @@ pub(crate) enum Target {
     Robots,
     /// A file copied as it is (static files, bundle files).
     Copy(FileData),
+    /// An image drawn to PNG for the email editions (see `raster`).
+    Raster(Raster),
     /// A page that sends readers on to redirect `n` of the plan's (an old URL).
     Redirect(usize),
     /// `_redirects`: every redirect as `OLD NEW 301` (Netlify, Cloudflare Pages).
@@ -165,7 +168,11 @@ impl SitePlan {
         if !redirects.is_empty() {
             targets.push(("_redirects".into(), Target::Redirects));
         }
-        for (path, source) in copies(config, site, theme_files)? {
+        let copies = copies(config, site, theme_files)?;
+        for (path, raster) in super::raster::targets(config, site, &copies) {
+            targets.push((path, Target::Raster(raster)));
+        }
+        for (path, source) in copies {
             targets.push((path, Target::Copy(source)));
         }
         let paths: Vec<&str> = targets.iter().map(|(p, _)| p.as_str()).collect();
