@@ -6,8 +6,12 @@
 //! Each body has a key: a hash of everything its HTML depends on (its text, language, URL,
 //! the options, and the site's URLs when it links with `@/`). `serve` keeps bodies by key
 //! between rebuilds (`BodyCache`), and the output stage keys files by what they show.
+//!
+//! A build lets each body go once the files that show it are made (`let_go_after`), keeping
+//! only its outline: a large site's bodies are never all in memory at once.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -23,6 +27,9 @@ use crate::site::{Page, Site, resolve_link};
 /// rendering anything: see `render::keys`).
 pub(crate) trait BodySource: Send + Sync {
     fn body(&self, id: usize) -> Arc<Rendered>;
+    /// What a list shows of page `id`'s body: its word count, reading time, summary and
+    /// nesting depth (`Rendered::outline`); the other fields may be empty.
+    fn outline(&self, id: usize) -> Arc<Rendered>;
     /// What page `id`'s body is made from.
     fn key(&self, id: usize) -> Key;
     /// How many pages have a body.
@@ -31,7 +38,8 @@ pub(crate) trait BodySource: Send + Sync {
 
 /// A body with what rendering it found wrong.
 struct Body {
-    rendered: Arc<Rendered>,
+    /// The whole body, or its outline once a build has let it go.
+    rendered: Mutex<Arc<Rendered>>,
     errors: Vec<Error>,
     warnings: Vec<Warning>,
 }
@@ -43,7 +51,15 @@ struct Slot {
     /// A build's Markdown, until its body is rendered (then freed); None: the page's own.
     markdown: Mutex<Option<Arc<str>>>,
     body: OnceLock<Body>,
+    /// How many more times a build's files read the whole body (`KEPT`: no count).
+    reads_left: AtomicU32,
 }
+
+/// What a build keeps of each body for the next one, by source file: its key and warnings.
+pub(crate) type StoredBodies = HashMap<std::path::PathBuf, (Key, Vec<Warning>)>;
+
+/// A body no count lets go of.
+const KEPT: u32 = u32::MAX;
 
 /// Bodies kept between rebuilds of `serve`, by key, and its highlighted code blocks.
 #[derive(Default)]
@@ -74,6 +90,8 @@ pub(crate) struct Bodies {
     reserved_ids: Vec<String>,
     /// A build: what only `check` reads (each body's links and ids) is not kept.
     lean: bool,
+    /// A body was read after it was let go: `let_go_after` was given too few reads.
+    read_after_let_go: AtomicBool,
 }
 
 impl Bodies {
@@ -95,6 +113,7 @@ impl Bodies {
                 with_text: in_emails.contains(&id),
                 markdown: Mutex::new(markdown.as_mut().and_then(Iterator::next)),
                 body: OnceLock::new(),
+                reads_left: AtomicU32::new(KEPT),
             })
             .collect();
         let mut urls = Vec::new();
@@ -113,6 +132,15 @@ impl Bodies {
             code: Arc::default(),
             cache,
             reserved_ids,
+            read_after_let_go: AtomicBool::new(false),
+        }
+    }
+
+    /// A build's files read body `id` whole `reads[id]` times (see `BodyKeys::reads`): past
+    /// that, only its outline is kept. Files not made leave their bodies kept.
+    pub(crate) fn let_go_after(&self, reads: &[u32]) {
+        for (slot, &reads) in self.slots.iter().zip(reads) {
+            slot.reads_left.store(reads, Ordering::Relaxed);
         }
     }
 
@@ -193,12 +221,38 @@ impl Bodies {
                 body.links = Vec::new();
                 body.anchors = Vec::new();
             }
+            // A body only lists show (no file reads it whole) is outlined at once.
+            if self.slots[id].reads_left.load(Ordering::Relaxed) == 0 {
+                rendered = Arc::new(rendered.outline());
+            }
             Body {
-                rendered,
+                rendered: Mutex::new(rendered),
                 errors,
                 warnings,
             }
         })
+    }
+
+    /// Body `id`, whole; counted against what the build's files read of it.
+    fn whole(&self, id: usize) -> Arc<Rendered> {
+        let slot = &self.slots[id];
+        let mut rendered = lock(&self.get(id).rendered);
+        let whole = rendered.clone();
+        let left = slot.reads_left.load(Ordering::Relaxed);
+        if left == KEPT {
+            return whole;
+        }
+        if left == 0 {
+            // Not reached while the counts are right; the build then fails (see `settle`).
+            debug_assert!(false, "body {id} read after it was let go");
+            self.read_after_let_go.store(true, Ordering::Relaxed);
+            return whole;
+        }
+        // The caller holds the whole body as long as it needs it.
+        if slot.reads_left.fetch_sub(1, Ordering::Relaxed) == 1 {
+            *rendered = Arc::new(whole.outline());
+        }
+        whole
     }
 
     fn render(&self, id: usize, markdown: &str) -> Rendered {
@@ -263,11 +317,13 @@ impl Bodies {
     /// for the next build.
     pub(crate) fn settle(
         &self,
-        previous: &HashMap<std::path::PathBuf, (Key, Vec<Warning>)>,
-    ) -> (
-        Diagnostics,
-        HashMap<std::path::PathBuf, (Key, Vec<Warning>)>,
-    ) {
+        previous: &StoredBodies,
+    ) -> Result<(Diagnostics, StoredBodies), Error> {
+        if self.read_after_let_go.load(Ordering::Relaxed) {
+            return Err(Error::Bug(
+                "a page's body was let go before every file that shows it was made".into(),
+            ));
+        }
         let pages = &self.site.pages;
         let known = |id: usize| {
             previous
@@ -293,7 +349,7 @@ impl Bodies {
             diagnostics.warnings.extend(warnings.iter().cloned());
             stored.insert(page.source.clone(), (self.body_key(id), warnings));
         }
-        (diagnostics, stored)
+        Ok((diagnostics, stored))
     }
 
     /// Every body's key.
@@ -304,7 +360,11 @@ impl Bodies {
 
 impl BodySource for Bodies {
     fn body(&self, id: usize) -> Arc<Rendered> {
-        self.get(id).rendered.clone()
+        self.whole(id)
+    }
+
+    fn outline(&self, id: usize) -> Arc<Rendered> {
+        lock(&self.get(id).rendered).clone()
     }
 
     fn key(&self, id: usize) -> Key {
@@ -339,6 +399,8 @@ fn clone_error(error: &Error) -> Error {
 pub(crate) struct BodyKeys {
     keys: Vec<Key>,
     stubs: Vec<Arc<Rendered>>,
+    /// How many times each body was read whole (outlines not counted).
+    reads: Vec<AtomicU32>,
 }
 
 impl BodyKeys {
@@ -359,12 +421,27 @@ impl BodyKeys {
                 })
             })
             .collect();
-        BodyKeys { keys, stubs }
+        let reads = keys.iter().map(|_| AtomicU32::new(0)).collect();
+        BodyKeys { keys, stubs, reads }
+    }
+
+    /// How many times keys read each body whole: as many as rendering the same files will
+    /// (`Bodies::let_go_after`).
+    pub(crate) fn reads(&self) -> Vec<u32> {
+        self.reads
+            .iter()
+            .map(|r| r.load(Ordering::Relaxed))
+            .collect()
     }
 }
 
 impl BodySource for BodyKeys {
     fn body(&self, id: usize) -> Arc<Rendered> {
+        self.reads[id].fetch_add(1, Ordering::Relaxed);
+        self.stubs[id].clone()
+    }
+
+    fn outline(&self, id: usize) -> Arc<Rendered> {
         self.stubs[id].clone()
     }
 
@@ -413,4 +490,79 @@ fn problems(page: &Page, markdown: &str, body: &Rendered) -> (Vec<Error>, Vec<Wa
         }))
         .collect();
     (errors, warnings)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{self, Content, Files};
+    use crate::test_support::fixture_site;
+    use crate::{How, plan, read_site};
+
+    /// Files made, what was left of each body, and how many times the files read each.
+    type Made = (Vec<(String, Vec<u8>)>, Vec<Arc<Rendered>>, Vec<u32>);
+
+    /// Every file of the bilingual fixture, made as a build makes them (`let_go`: bodies let
+    /// go as they are read) or not.
+    fn made(let_go: bool) -> Made {
+        let (_dir, root) = fixture_site(Some("bilingual"));
+        let config = crate::load_config(&root, None).expect("config");
+        let mut diagnostics = Diagnostics::default();
+        let site = read_site(&config, false, None, &mut diagnostics);
+        let how = How {
+            relative: false,
+            free_markdown: let_go,
+        };
+        let prepared = plan(config, site, how, None, &mut diagnostics).expect("planned");
+        let files = Files::of(&prepared.inputs, 0);
+        if let_go {
+            prepared.bodies.let_go_after(&files.body_reads);
+        }
+        let every: Vec<usize> = (0..files.paths.len()).collect();
+        let made = Mutex::new(Vec::new());
+        render::render_many(&prepared.inputs, &every, |file| {
+            if let Content::Bytes(bytes) = file.content {
+                lock(&made).push((file.path, bytes));
+            }
+            Ok(())
+        })
+        .expect("rendered");
+        prepared
+            .bodies
+            .settle(&StoredBodies::new())
+            .expect("no body read after it was let go");
+        let left = (0..prepared.bodies.len())
+            .map(|id| prepared.bodies.outline(id))
+            .collect();
+        let mut made = made.into_inner().expect("not poisoned");
+        made.sort();
+        (made, left, files.body_reads)
+    }
+
+    #[test]
+    fn a_build_lets_every_body_go_once_its_files_are_made_and_makes_the_same_files() {
+        let (kept_files, kept, _) = made(false);
+        let (files, left, reads) = made(true);
+        assert!(
+            reads.iter().filter(|&&r| r >= 2).count() >= 4,
+            "pages and emails read bodies: {reads:?}"
+        );
+        assert!(kept.iter().any(|body| !body.html.is_empty()));
+        for (body, whole) in left.iter().zip(&kept) {
+            assert!(body.html.is_empty() && body.text.is_none(), "{body:?}");
+            assert_eq!(body.summary, whole.summary);
+            assert_eq!(body.words, whole.words);
+        }
+        assert_eq!(files.len(), kept_files.len());
+        for ((path, bytes), (kept_path, kept_bytes)) in files.iter().zip(&kept_files) {
+            assert_eq!(path, kept_path);
+            assert!(bytes == kept_bytes, "{path} differs when bodies are let go");
+        }
+    }
 }

@@ -94,6 +94,9 @@ pub enum Error {
     /// The dev server could not start.
     #[error("{0}")]
     Serve(String),
+    /// gazette broke one of its own rules: the build stops before changing anything.
+    #[error("gazette bug, nothing was changed (please report it): {0}")]
+    Bug(String),
     #[error("{}", join_errors(.0))]
     Many(Vec<Error>),
 }
@@ -125,7 +128,7 @@ impl Error {
             | Error::DuplicateUrl { location, .. }
             | Error::Template { location, .. }
             | Error::Output { location, .. } => Some(location),
-            Error::Io { .. } | Error::Serve(_) | Error::Many(_) => None,
+            Error::Io { .. } | Error::Serve(_) | Error::Bug(_) | Error::Many(_) => None,
         }
     }
 

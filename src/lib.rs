@@ -99,6 +99,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // What each file is made from; the files whose inputs changed are rendered and staged,
     // their Markdown bodies rendered as they are needed.
     let files = render::Files::of(&inputs, global_key(&inputs, options));
+    bodies.let_go_after(&files.body_reads);
     output::check_paths(&files.paths)?;
     let stale = match options.force {
         true => (0..files.paths.len()).collect(),
@@ -108,7 +109,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         output.stage(&file, files.key(&file.path))
     })?;
     // Every body's mistakes: those rendered now, and those of the last build for the others.
-    let (body_diagnostics, bodies) = bodies.settle(&output::stored_bodies(output.previous()));
+    let (body_diagnostics, bodies) = bodies.settle(&output::stored_bodies(output.previous()))?;
     diagnostics.errors.extend(body_diagnostics.errors);
     diagnostics.warnings.extend(body_diagnostics.warnings);
     diagnostics.stop_on_errors()?;

@@ -100,6 +100,16 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Convert a Hugo, Zola or Jekyll site into a new gazette site, keeping its URLs.
+    Import {
+        /// The generator the site was made with.
+        engine: gazette::commands::import::Engine,
+        /// The site's folder.
+        source: PathBuf,
+        /// Where to write the gazette site (a new or empty folder).
+        #[arg(long)]
+        into: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -150,6 +160,38 @@ fn main() -> ExitCode {
             title,
             root,
         } => new(&root, &target, title.as_deref()),
+        Command::Import {
+            engine,
+            source,
+            into,
+        } => import(engine, &source, &into),
+    }
+}
+
+/// Prints the report on stdout; exit 1 when the import failed or its result does not pass
+/// `gazette check` (the report says why).
+fn import(
+    engine: gazette::commands::import::Engine,
+    source: &std::path::Path,
+    into: &std::path::Path,
+) -> ExitCode {
+    match gazette::commands::import::import(engine, source, into) {
+        Ok(report) => {
+            print!("{}", report::visible(&report.to_string()));
+            if report.check_errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "the site was written into {}, but gazette check finds errors (above)",
+                    report::visible(&into.display().to_string())
+                );
+                ExitCode::from(1)
+            }
+        }
+        Err(error) => {
+            Reporter::new(source).error(&error);
+            ExitCode::from(1)
+        }
     }
 }
 

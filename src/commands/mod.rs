@@ -2,6 +2,7 @@
 //! pipeline's stages; none is used by them.
 
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod serve;

@@ -82,6 +82,20 @@ pub(crate) struct Rendered {
     pub too_deep: Option<TooDeep>,
 }
 
+impl Rendered {
+    /// What lists show of the body, for when the whole is no longer needed: its word count,
+    /// reading time, summary and nesting depth.
+    pub fn outline(&self) -> Rendered {
+        Rendered {
+            summary: self.summary.clone(),
+            words: self.words,
+            reading_minutes: self.reading_minutes,
+            too_deep: self.too_deep,
+            ..Rendered::default()
+        }
+    }
+}
+
 /// Where a body nests too deeply: line (from 0, in the body) and column (from 1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TooDeep {

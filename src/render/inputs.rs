@@ -64,13 +64,13 @@ impl Inputs {
 
     /// The same inputs for computing keys (see `render::Files`): each body is its key, and
     /// each list entry the key of what it shows, so that a list's values hash quickly.
-    pub(crate) fn keyed(&self) -> Inputs {
+    pub(crate) fn keyed(&self, body_keys: Arc<BodyKeys>) -> Inputs {
         let mut keyed = Inputs::new(
             self.config.clone(),
             self.site.clone(),
             self.theme.clone(),
             self.plan.clone(),
-            Arc::new(BodyKeys::new(&*self.bodies)),
+            body_keys,
             self.relative,
         );
         keyed.keyed = true;
@@ -93,7 +93,7 @@ impl Inputs {
     pub(crate) fn summary(&self, id: usize) -> Value {
         self.summaries[id]
             .get_or_init(|| {
-                let body = self.bodies.body(id);
+                let body = self.bodies.outline(id);
                 let view = views::page_view(&self.config, &self.site, id, &body, false);
                 if self.keyed {
                     Value::from(to_hex(super::values_key_of(&view)))

@@ -22,10 +22,12 @@ mod theme_files;
 mod views;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Context, Value};
 
+use crate::bodies::BodyKeys;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyWriter, key_of};
 pub(crate) use email::GMAIL_CLIP;
@@ -140,6 +142,7 @@ pub(crate) fn render_many(
         })
         .collect();
     work.dedup();
+    in_issue_order(inputs, &mut work);
     let errors: Vec<Error> = work
         .par_iter()
         .filter_map(|&i| {
@@ -173,10 +176,41 @@ pub(crate) fn render_many(
     }
 }
 
+/// Puts each issue's article pages next to its email edition, the last file to read their
+/// bodies: a build lets a body go once every file that shows it is made (`Bodies`), so a
+/// large site keeps a few issues' bodies in memory rather than all of them.
+fn in_issue_order(inputs: &Inputs, work: &mut [usize]) {
+    let mut issue_of = vec![usize::MAX; inputs.site.pages.len()];
+    let mut rank = std::collections::HashMap::new();
+    for (e, edition) in inputs.site.editions.iter().enumerate() {
+        for (i, issue) in edition.issues.iter().enumerate() {
+            let order = rank.len();
+            rank.insert((e, i), order);
+            for &id in issue.articles.iter().chain(&issue.intro) {
+                issue_of[id] = order;
+            }
+        }
+    }
+    let (targets, jobs) = (&inputs.plan.targets, &inputs.plan.jobs);
+    // Stable: within an issue, its pages come before its email, as in the plan.
+    work.sort_by_key(|&i| match targets[i].1 {
+        Target::Page(job) => match jobs[job].kind {
+            plan::JobKind::Document(id) => issue_of[id],
+            _ => usize::MAX,
+        },
+        Target::Email { edition, issue, .. } => {
+            rank.get(&(edition, issue)).copied().unwrap_or(usize::MAX)
+        }
+        _ => usize::MAX,
+    });
+}
+
 /// Every file of the site: its path, and the key of what it is made from.
 pub(crate) struct Files {
     pub paths: Vec<String>,
     pub keys: Vec<Key>,
+    /// How many times making every file reads each page's body whole.
+    pub body_reads: Vec<u32>,
     index: std::collections::HashMap<String, usize>,
 }
 
@@ -185,10 +219,13 @@ impl Files {
     /// the options, the config and the templates) and of the values the template sees, each
     /// body's key standing in for the body (nothing is rendered); for copies, of the source.
     pub(crate) fn of(inputs: &Inputs, global: Key) -> Files {
-        let keyed = inputs.keyed();
+        let body_keys = Arc::new(BodyKeys::new(&*inputs.bodies));
+        let keyed = inputs.keyed(body_keys.clone());
         let paths: Vec<String> = inputs.plan.targets.iter().map(|(p, _)| p.clone()).collect();
+        let keys = keys(&keyed, global);
         Files {
-            keys: keys(&keyed, global),
+            keys,
+            body_reads: body_keys.reads(),
             index: paths
                 .iter()
                 .enumerate()
@@ -221,11 +258,15 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
         .map(|lang| (lang, values_key(keyed.shared(lang))))
         .collect();
     let shared_of = |lang: &str| shared.get(lang).copied().unwrap_or_default();
-    targets
+    let email_key = |path: &str, edition: usize, values: &[u8; 16]| {
+        let shared = shared_of(&keyed.site.editions[edition].lang);
+        key_of(&[&global, path.as_bytes(), &shared, values])
+    };
+    let mut keys: Vec<(Key, Option<[u8; 16]>)> = targets
         .par_iter()
         .map(|(path, target)| match target {
-            Target::Copy(FileData::Disk(source)) => key_of(&[b"copy", &file_stamp(source)]),
-            Target::Copy(FileData::Builtin(bytes)) => key_of(&[b"built in", bytes]),
+            Target::Copy(FileData::Disk(source)) => (key_of(&[b"copy", &file_stamp(source)]), None),
+            Target::Copy(FileData::Builtin(bytes)) => (key_of(&[b"built in", bytes]), None),
             // Drawn from its source alone, at the size the plan gave it.
             Target::Raster(raster) => {
                 let size = [raster.width.to_le_bytes(), raster.height.to_le_bytes()].concat();
@@ -233,37 +274,55 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
                     FileData::Disk(source) => file_stamp(source),
                     FileData::Builtin(bytes) => bytes.to_vec(),
                 };
-                key_of(&[&global, b"raster", &size, &source])
+                (key_of(&[&global, b"raster", &size, &source]), None)
             }
             Target::Page(job) => {
                 let job = &keyed.plan.jobs[*job];
                 let shared = shared_of(pages::page_lang(keyed, job));
                 let values = values_key(&pages::values(keyed, job));
                 let template = job.template.as_bytes();
-                key_of(&[&global, path.as_bytes(), template, &shared, &values])
+                (
+                    key_of(&[&global, path.as_bytes(), template, &shared, &values]),
+                    None,
+                )
             }
             Target::Feed { edition, kind } => {
                 let edition = &keyed.site.editions[*edition];
                 let values = values_key(&feeds::values(keyed, edition));
-                key_of(&[
-                    &global,
-                    path.as_bytes(),
-                    format!("{kind:?}").as_bytes(),
-                    &values,
-                ])
+                let kind = format!("{kind:?}");
+                (
+                    key_of(&[&global, path.as_bytes(), kind.as_bytes(), &values]),
+                    None,
+                )
             }
+            // Its text part, just after it, is made from the same values (see `render_many`).
+            Target::Email { text: true, .. } => (0, None),
             Target::Email { edition, issue, .. } => {
-                let shared = shared_of(&keyed.site.editions[*edition].lang);
                 let values = values_key(&email::values(keyed, *edition, *issue));
-                key_of(&[&global, path.as_bytes(), &shared, &values])
+                (email_key(path, *edition, &values), Some(values))
             }
             // Made by code from the plan alone, in no time: its bytes are its key.
             Target::Sitemap | Target::Robots | Target::Redirect(_) | Target::Redirects => {
                 let bytes = render_bytes(keyed, path, target).unwrap_or_default();
-                key_of(&[&global, path.as_bytes(), &bytes])
+                (key_of(&[&global, path.as_bytes(), &bytes]), None)
             }
         })
-        .collect()
+        .collect();
+    for i in 1..targets.len() {
+        if let (
+            path,
+            Target::Email {
+                edition,
+                text: true,
+                ..
+            },
+        ) = &targets[i]
+            && let Some(values) = keys[i - 1].1
+        {
+            keys[i].0 = email_key(path, *edition, &values);
+        }
+    }
+    keys.into_iter().map(|(key, _)| key).collect()
 }
 
 /// A hash of one template value.

@@ -240,7 +240,7 @@ pub(crate) fn render_email(
 
 /// Refuses a page the CSS inliner could not take: nested deeper than `MAX_DEPTH`.
 fn refuse_deep_nesting(inputs: &Inputs, id: usize) -> Result<()> {
-    let Some(deep) = inputs.bodies.body(id).too_deep else {
+    let Some(deep) = inputs.bodies.outline(id).too_deep else {
         return Ok(());
     };
     let page = &inputs.site.pages[id];
