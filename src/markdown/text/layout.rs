@@ -118,6 +118,7 @@ impl PlainText {
             }
         }
         if !listed.is_empty() {
+            out.truncate(out.trim_end().len());
             out.push_str("\n\n");
             out.push_str(&listed.join("\n"));
         }

@@ -106,8 +106,8 @@ fn in_email(href: &str, ids: &HashSet<String>, place: &Place) -> String {
     }
 }
 
-/// Each footnote's back link (`↩`) moved into the note's last paragraph: after a `<p>`,
-/// it would stand alone on a line.
+/// Each footnote's back link (`↩`) moved into the note's last paragraph, bound to its last
+/// word: after a `<p>`, it would stand alone on a line.
 fn back_links_inline(html: &str) -> String {
     const BACK: &str = "class=\"footnote-back\"";
     const AFTER: &str = "</p>\n";
@@ -119,7 +119,8 @@ fn back_links_inline(html: &str) -> String {
         match (link, end) {
             (Some(link), Some(end)) if rest[..link].ends_with(AFTER) => {
                 out.push_str(&rest[..link - AFTER.len()]);
-                out.push(' ');
+                // A no-break space: the arrow never goes to a line of its own.
+                out.push('\u{a0}');
                 out.push_str(&rest[link..end]);
                 out.push_str("</p>");
                 rest = &rest[end..];
@@ -153,7 +154,7 @@ mod tests {
         let out = email_body(html, &Restyler::default(), &place(&images));
         assert_eq!(
             out,
-            "<h2 id=\"a2-intro\">I</h2><p>Voir <a href=\"#a2-intro\">ici</a>, <a href=\"https://g.example/fr/a/#ailleurs\">là</a>, <a href=\"https://g.example/fr/a/#\">rien</a> et <a href=\"https://x.io/#intro\">x</a><sup class=\"footnote-ref\"><a href=\"#a2-a-fn-1\" id=\"a2-a-fn-1-ref\">1</a></sup>.</p>\n<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n<li id=\"a2-a-fn-1\"><p>Note. <a href=\"#a2-a-fn-1-ref\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></li>\n</ol>\n</section>\n"
+            "<h2 id=\"a2-intro\">I</h2><p>Voir <a href=\"#a2-intro\">ici</a>, <a href=\"https://g.example/fr/a/#ailleurs\">là</a>, <a href=\"https://g.example/fr/a/#\">rien</a> et <a href=\"https://x.io/#intro\">x</a><sup class=\"footnote-ref\"><a href=\"#a2-a-fn-1\" id=\"a2-a-fn-1-ref\">1</a></sup>.</p>\n<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n<li id=\"a2-a-fn-1\"><p>Note.\u{a0}<a href=\"#a2-a-fn-1-ref\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></li>\n</ol>\n</section>\n"
         );
     }
 
