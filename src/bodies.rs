@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::{Diagnostics, Error, Location, Warning};
 use crate::key::{Key, key_of, to_hex};
-use crate::markdown::{self, CodeCache, RenderOptions, Rendered, TEXT_WIDTH};
+use crate::markdown::{self, CodeCache, PlainText, RenderOptions, Rendered};
 use crate::site::{Page, Site, resolve_link};
 
 /// What any template or output can read of a page's body: the rendered body itself, or a
@@ -278,8 +278,7 @@ impl Bodies {
             code_cache: Some(code),
             resolve: &resolve,
         };
-        let text_width = self.slots[id].with_text.then_some(TEXT_WIDTH);
-        markdown::render_with_text(markdown, &options, text_width)
+        markdown::render_with_text(markdown, &options, self.slots[id].with_text)
     }
 
     /// Renders every body not rendered yet, in parallel.
@@ -417,7 +416,7 @@ impl BodyKeys {
                 let key = to_hex(key);
                 Arc::new(Rendered {
                     summary: Some(key.clone()),
-                    text: Some(key.clone()),
+                    text: Some(PlainText::verbatim(key.clone())),
                     html: key,
                     ..Rendered::default()
                 })

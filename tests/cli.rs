@@ -130,10 +130,17 @@ fn check_reports_every_problem_and_a_summary() {
         stderr.contains("3 | date = \"2026-13-01\"\n  |        ^"),
         "the line and a caret: {stderr}"
     );
+    // The fourth warning: the fixture's issues have an email edition, and its config.toml
+    // no unsubscribe link for it.
+    assert!(
+        stderr
+            .contains("config.toml: warning: the email editions (fr, en) have no unsubscribe link"),
+        "{stderr}"
+    );
     assert!(
         stderr
             .trim_end()
-            .ends_with("4 errors, 3 warnings in 17 files"),
+            .ends_with("4 errors, 4 warnings in 17 files"),
         "{stderr}"
     );
     assert!(!site.output().exists(), "check writes nothing");

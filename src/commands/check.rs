@@ -1,13 +1,15 @@
 //! `gazette check`: the whole pipeline in memory, nothing written, every problem reported.
 //! Adds to the build's own errors the links that lead nowhere: a root-relative or absolute
 //! link to a page the site does not have, or to an `#anchor` its target does not define.
+//! And warns of what would spoil the email editions once sent: no unsubscribe link, an
+//! email Gmail would clip, an image some mail clients would not show.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::error::{Diagnostics, Error, Location};
-use crate::render::{Content, OutputFile, file_for};
+use crate::error::{Diagnostics, Error, Location, Warning};
+use crate::render::{Content, GMAIL_CLIP, OutputFile, Target, file_for};
 use crate::{How, Prepared, load_config, plan, read_site};
 
 /// Checks the site at `root`; `drafts` checks draft pages too. Nothing is written.
@@ -57,6 +59,10 @@ fn check_prepared(prepared: &Prepared, diagnostics: &mut Diagnostics) {
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     diagnostics.errors.extend(broken_links(prepared, &files));
+    diagnostics.warnings.extend(no_unsubscribe_link(prepared));
+    diagnostics
+        .warnings
+        .extend(email_warnings(prepared, &files));
     let paths: Vec<String> = prepared
         .inputs
         .plan
@@ -170,6 +176,106 @@ fn broken(page: &crate::site::Page, offset: usize, message: String) -> Error {
     }
 }
 
+/// A warning when the issues of some languages go out by email with no unsubscribe link:
+/// the email's footer has one only when `[newsletter]` gives `unsubscribe_url`.
+fn no_unsubscribe_link(prepared: &Prepared) -> Option<Warning> {
+    let (config, site) = (&prepared.inputs.config, &prepared.inputs.site);
+    let without: Vec<&str> = config
+        .languages
+        .iter()
+        .filter(|language| language.newsletter.unsubscribe_url.is_none())
+        .filter(|language| {
+            site.editions
+                .iter()
+                .any(|e| e.lang == language.code && !e.issues.is_empty())
+        })
+        .map(|language| language.code.as_str())
+        .collect();
+    if without.is_empty() {
+        return None;
+    }
+    Some(Warning {
+        location: Location::file("config.toml"),
+        message: format!(
+            "the email editions ({}) have no unsubscribe link: set unsubscribe_url in \
+             [newsletter] (or in [languages.LANG.newsletter]) to your mailing tool's merge tag, \
+             e.g. \"{{{{ unsubscribe_url }}}}\" for Buttondown or \"*|UNSUB|*\" for Mailchimp",
+            without.join(", ")
+        ),
+    })
+}
+
+/// Each email edition Gmail would clip (past about 102 KB it shows only the start, behind
+/// a link), and each image in one that some mail clients do not show.
+fn email_warnings(prepared: &Prepared, rendered: &[OutputFile]) -> Vec<Warning> {
+    let plan = &prepared.inputs.plan;
+    let mut warnings = Vec::new();
+    for file in rendered.iter().filter(|f| f.path.ends_with("email.html")) {
+        let (Some(&index), Content::Bytes(bytes)) = (plan.index.get(&file.path), &file.content)
+        else {
+            continue;
+        };
+        let Target::Email { edition, issue, .. } = plan.targets[index].1 else {
+            continue;
+        };
+        let issue = &prepared.inputs.site.editions[edition].issues[issue];
+        let source = issue.intro.or(issue.articles.first().copied());
+        let location = source.map_or_else(
+            || Location::file(&file.path),
+            |id| Location::file(&prepared.inputs.site.pages[id].source),
+        );
+        let mut warn = |message: String| {
+            warnings.push(Warning {
+                location: location.clone(),
+                message: format!(
+                    "the email of issue {} ({}) {message}",
+                    issue.number, file.path
+                ),
+            })
+        };
+        if bytes.len() > GMAIL_CLIP {
+            warn(format!(
+                "is {} KB: Gmail clips an email past about 102 KB and hides the rest behind a \
+                 link; move an article to another issue, or shorten the longest",
+                bytes.len() / 1000
+            ));
+        }
+        for src in image_sources(&String::from_utf8_lossy(bytes)) {
+            if let Some(format) = unshown_format(&src) {
+                warn(format!(
+                    "shows {src}: some mail clients do not show {format} images (gazette makes \
+                     PNGs of the site's own SVG and WebP files only); use a PNG or JPEG"
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+/// The `src` of every `<img>` of an HTML document.
+fn image_sources(html: &str) -> Vec<String> {
+    let sources = std::cell::RefCell::new(Vec::new());
+    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(
+        lol_html::element!("img[src]", |el| {
+            sources.borrow_mut().extend(el.get_attribute("src"));
+            Ok(())
+        }),
+    );
+    // What lol_html cannot read has no images it could report.
+    let _ = lol_html::rewrite_str(html, settings);
+    sources.into_inner()
+}
+
+/// The format of an image URL's file, if not one every mail client shows (PNG, JPEG, GIF).
+fn unshown_format(src: &str) -> Option<String> {
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    let shown = ["png", "jpg", "jpeg", "gif"];
+    (!shown.contains(&extension.as_str()) && !extension.is_empty())
+        .then(|| extension.to_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +284,15 @@ mod tests {
     fn finds_ids() {
         let ids = ids_in("<h2 id=\"a\">x</h2><p id=\"b-c\" class=\"x\">");
         assert_eq!(ids, HashSet::from(["a", "b-c"]));
+    }
+
+    #[test]
+    fn images_mail_clients_do_not_all_show() {
+        let html = "<p><img alt=x src=\"https://x.io/a.svg?v=1\"><img src='b.PNG'><img src=\"c\"><img src=\"d.webp#x\"></p>";
+        let found: Vec<Option<String>> = image_sources(html)
+            .iter()
+            .map(|s| unshown_format(s))
+            .collect();
+        assert_eq!(found, [Some("SVG".into()), None, None, Some("WEBP".into())]);
     }
 }

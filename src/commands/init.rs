@@ -144,11 +144,14 @@ description = "L'actualité, chaque semaine"
 title = "My Gazette"
 description = "The news, every week"
 
-# How readers subscribe: your mailing tool's form address, and its unsubscribe merge tag.
-# [newsletter]
+# How readers subscribe (your mailing tool's form address), and the email editions'
+# unsubscribe link: your tool's merge tag, put as it is in their footer. Buttondown's is
+# below; listmonk's is "{{ UnsubscribeURL }}", Mailchimp's "*|UNSUB|*", Brevo's
+# "{{ unsubscribe }}". See the guide's page on the email edition.
+[newsletter]
 # subscribe_url = "https://buttondown.com/api/emails/embed-subscribe/YOU"
 # email_field = "email"
-# unsubscribe_url = "{{ unsubscribe_url }}"
+unsubscribe_url = "{{ unsubscribe_url }}"
 "#;
 
 const WELCOME_FR: &str = "Chaque article s'écrit une fois par langue : ce fichier, \

@@ -18,7 +18,9 @@ use pulldown_cmark::{
 };
 
 pub(crate) use highlight::{CodeCache, Restyler};
-pub(crate) use text::{TEXT_WIDTH, render_text, wrap};
+#[cfg(test)]
+pub(crate) use text::render_text;
+pub(crate) use text::{LinkNumbers, PlainText, TEXT_WIDTH, wrap};
 
 /// How to render one body.
 pub(crate) struct RenderOptions<'a> {
@@ -77,8 +79,8 @@ pub(crate) struct Rendered {
     pub links: Vec<(usize, String)>,
     /// Every id the HTML defines (headings, footnotes).
     pub anchors: Vec<String>,
-    /// The body as plain text, when asked for (`render_with_text`).
-    pub text: Option<String>,
+    /// The body as plain text, when asked for (`render_with_text`), to be laid out.
+    pub text: Option<PlainText>,
     /// Where the body first nests deeper than `MAX_DEPTH` elements, if it does. Pages show
     /// it, but the email edition's CSS inliner would overflow its stack.
     pub too_deep: Option<TooDeep>,
@@ -161,21 +163,16 @@ fn parser_options() -> Options {
 /// Renders a Markdown body.
 #[cfg(test)]
 pub(crate) fn render(body: &str, options: &RenderOptions) -> Rendered {
-    render_with_text(body, options, None)
+    render_with_text(body, options, false)
 }
 
-/// `render`, plus the body as plain text wrapped at `text_width` columns when given (the
-/// email edition's text part, which `render_text` gives alone): one parse and one
-/// typesetting for both.
-pub(crate) fn render_with_text(
-    body: &str,
-    options: &RenderOptions,
-    text_width: Option<usize>,
-) -> Rendered {
+/// `render`, plus the body as plain text when `with_text` (the email edition's text part,
+/// which `render_text` gives alone): one parse and one typesetting for both.
+pub(crate) fn render_with_text(body: &str, options: &RenderOptions, with_text: bool) -> Rendered {
     let parser = Parser::new_ext(body, parser_options()).into_offset_iter();
     let mut events = events::Merged::new(parser, body).peekable();
     let mut state = State::new(options, body);
-    let mut text = text_width.map(|width| text::Writer::new(options, width));
+    let mut text = with_text.then(|| text::Writer::new(options));
     let mut space_before = false;
     while let Some((event, range, escaped)) = events.next() {
         // A line break before `; : ! ?` would let the line break before the punctuation

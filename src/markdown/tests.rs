@@ -152,9 +152,10 @@ fn rendering_the_text_too_leaves_the_html_as_it_is() {
                 <!-- more -->\n\n## Fin\n\n[^n]: Une note.\n";
     for french in [false, true] {
         let options = options(french);
-        let both = render_with_text(body, &options, Some(40));
+        let both = render_with_text(body, &options, true);
         let html_only = render(body, &options);
-        assert!(both.text.as_deref().is_some_and(|t| t.contains("Intro")));
+        let text = both.text.as_ref().map(|t| t.layout_alone(40));
+        assert!(text.is_some_and(|t| t.contains("Intro")));
         assert_eq!(both.html, html_only.html);
         assert_eq!(both.summary, html_only.summary);
         assert_eq!(html_only.text, None);
@@ -165,8 +166,12 @@ fn rendering_the_text_too_leaves_the_html_as_it_is() {
 fn the_text_part_is_typeset_as_the_page_is() {
     let body = "Voir : « oui » ! C'est 50 %.\n\n## Titre ; sous-titre ?\n\n- Point : un\n\n\
                 > Citation : fin\n";
-    let rendered = render_with_text(body, &options(true), Some(72));
-    let text = rendered.text.unwrap_or_default();
+    let rendered = render_with_text(body, &options(true), true);
+    let text = rendered
+        .text
+        .as_ref()
+        .map(|t| t.layout_alone(72))
+        .unwrap_or_default();
     for typeset in [
         "Voir\u{a0}: «\u{a0}oui\u{a0}»\u{202f}!",
         "C’est 50\u{a0}%",

@@ -15,6 +15,7 @@ mod inputs;
 mod pages;
 mod plan;
 mod prose;
+mod raster;
 mod redirects;
 mod relative;
 mod sitemap;
@@ -31,6 +32,7 @@ use tera::{Context, Value};
 use crate::bodies::BodyKeys;
 use crate::error::{Error, Result};
 use crate::key::{Key, KeyWriter, key_of};
+pub(crate) use email::GMAIL_CLIP;
 pub(crate) use inputs::Inputs;
 pub(crate) use plan::{SitePlan, Target};
 pub(crate) use theme::Theme;
@@ -82,6 +84,7 @@ pub(crate) fn render_one(inputs: &Inputs, index: usize) -> Result<Content> {
         Target::Image(n) => {
             images::render(&inputs.config.root, &inputs.plan.images.variants[*n].1)?
         }
+        Target::Raster(raster) => raster::png(&inputs.config, raster)?,
         Target::Email {
             edition,
             issue,
@@ -122,7 +125,7 @@ fn render_bytes(inputs: &Inputs, path: &str, target: &Target) -> Result<Vec<u8>>
         .into_bytes(),
         Target::Redirect(n) => redirects::page(&inputs.config, &inputs.plan.redirects[*n]),
         Target::Redirects => redirects::file(&inputs.config, &inputs.plan.redirects),
-        Target::Copy(_) | Target::Email { .. } | Target::Image(_) => Vec::new(),
+        Target::Copy(_) | Target::Email { .. } | Target::Image(_) | Target::Raster(_) => Vec::new(),
     };
     Ok(bytes)
 }
@@ -275,6 +278,15 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
             Target::Copy(FileData::Disk(source)) => (key_of(&[b"copy", &file_stamp(source)]), None),
             Target::Copy(FileData::Builtin(bytes)) => (key_of(&[b"built in", bytes]), None),
             Target::Image(n) => (keyed.plan.images.variants[*n].1.key(), None),
+            // Drawn from its source alone, at the size the plan gave it.
+            Target::Raster(raster) => {
+                let size = [raster.width.to_le_bytes(), raster.height.to_le_bytes()].concat();
+                let source = match &raster.source {
+                    FileData::Disk(source) => file_stamp(source),
+                    FileData::Builtin(bytes) => bytes.to_vec(),
+                };
+                (key_of(&[&global, b"raster", &size, &source]), None)
+            }
             Target::Page(job) => {
                 let job = &keyed.plan.jobs[*job];
                 let shared = shared_of(pages::page_lang(keyed, job));

@@ -9,6 +9,7 @@ use tera::Value;
 
 use super::collisions::{Origin, collisions};
 use super::file_for;
+use super::raster::Raster;
 use super::theme_files::{FileData, ThemeFiles};
 use crate::config::{Config, FeedFormat};
 use crate::error::{Error, Location, Result};
@@ -86,6 +87,8 @@ pub(crate) enum Target {
     Robots,
     /// A file copied as it is (static files, bundle files).
     Copy(FileData),
+    /// An image drawn to PNG for the email editions (see `raster`).
+    Raster(Raster),
     /// A page that sends readers on to redirect `n` of the plan's (an old URL).
     Redirect(usize),
     /// `_redirects`: every redirect as `OLD NEW 301` (Netlify, Cloudflare Pages).
@@ -178,6 +181,9 @@ impl SitePlan {
             })
             .collect();
         let images = super::images::plan(config, &on_disk);
+        for (path, raster) in super::raster::targets(config, site, &copies) {
+            targets.push((path, Target::Raster(raster)));
+        }
         for (path, source) in copies {
             targets.push((path, Target::Copy(source)));
         }

@@ -163,6 +163,7 @@ fn probe_templates(prepared: &Prepared) -> Result<(), Error> {
             Target::Sitemap
             | Target::Robots
             | Target::Copy(_)
+            | Target::Raster(_)
             | Target::Redirect(_)
             | Target::Redirects
             | Target::Image(_) => continue,

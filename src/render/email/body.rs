@@ -1,0 +1,183 @@
+//! One body's HTML (the intro's or an article's) -> as the email shows it, among the others:
+//! its ids made unique in the email with a prefix of its own (two articles may share a
+//! heading, and each has footnotes), its in-page links leading within the email, its code
+//! cut into lines (`code`), its images in formats every mail client shows (`raster`), its
+//! task-list boxes as characters (mail clients drop form fields), and each footnote's back
+//! link at the end of its text rather than alone on a line.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashSet};
+
+use lol_html::html_content::{ContentType, Element};
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+
+use super::code::email_code;
+use crate::markdown::Restyler;
+
+/// An image shown through its PNG (see `raster`): the PNG's URL and the size shown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct EmailImage {
+    pub png: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What places a body in its email.
+pub(super) struct Place<'a> {
+    /// The page's absolute URL: links to an id the body does not have lead there.
+    pub page_url: &'a str,
+    /// Put before each of the body's ids: `a2-` for the second article.
+    pub prefix: &'a str,
+    /// The original's absolute URL -> its PNG.
+    pub images: &'a BTreeMap<String, EmailImage>,
+}
+
+/// The body's HTML as the email shows it.
+pub(super) fn email_body(html: &str, restyler: &Restyler, place: &Place) -> String {
+    let html = email_code(restyler, html);
+    let html = back_links_inline(&html);
+    let ids = ids_in(&html);
+    rewrite(&html, &ids, place).unwrap_or(html)
+}
+
+/// Every id (and `<a name>`) the HTML defines.
+fn ids_in(html: &str) -> HashSet<String> {
+    let ids = RefCell::new(HashSet::new());
+    let collect = |name: &'static str| {
+        let ids = &ids;
+        move |el: &mut Element| {
+            if let Some(id) = el.get_attribute(name) {
+                ids.borrow_mut().insert(id);
+            }
+            Ok(())
+        }
+    };
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("[id]", collect("id")))
+        .append_element_content_handler(element!("a[name]", collect("name")));
+    // Nothing read (HTML lol_html cannot read): no id is taken for the body's.
+    let _ = rewrite_str(html, settings);
+    ids.into_inner()
+}
+
+fn rewrite(html: &str, ids: &HashSet<String>, place: &Place) -> Option<String> {
+    let prefixed = |name: &'static str| {
+        move |el: &mut Element| {
+            if let Some(id) = el.get_attribute(name).filter(|id| !id.is_empty()) {
+                el.set_attribute(name, &format!("{}{id}", place.prefix))?;
+            }
+            Ok(())
+        }
+    };
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("[id]", prefixed("id")))
+        .append_element_content_handler(element!("a[name]", prefixed("name")))
+        .append_element_content_handler(element!("[href]", |el| {
+            if let Some(href) = el.get_attribute("href") {
+                el.set_attribute("href", &in_email(&href, ids, place))?;
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("input[type=checkbox]", |el| {
+            let done = el.has_attribute("checked");
+            el.replace(if done { "☑" } else { "☐" }, ContentType::Text);
+            Ok(())
+        }))
+        .append_element_content_handler(element!("img[src]", |el| {
+            let shown = el.get_attribute("src").and_then(|s| place.images.get(&s));
+            if let Some(image) = shown {
+                el.set_attribute("src", &image.png)?;
+                el.set_attribute("width", &image.width.to_string())?;
+                el.set_attribute("height", &image.height.to_string())?;
+                el.remove_attribute("srcset");
+            }
+            Ok(())
+        }));
+    rewrite_str(html, settings).ok()
+}
+
+/// Where a link leads from the email: `#id` to the body's element in the email when the
+/// body has it, else to the page's.
+fn in_email(href: &str, ids: &HashSet<String>, place: &Place) -> String {
+    match href.strip_prefix('#') {
+        Some(id) if ids.contains(id) && !id.is_empty() => format!("#{}{id}", place.prefix),
+        Some(_) => format!("{}{href}", place.page_url),
+        None => href.to_string(),
+    }
+}
+
+/// Each footnote's back link (`↩`) moved into the note's last paragraph, bound to its last
+/// word: after a `<p>`, it would stand alone on a line.
+fn back_links_inline(html: &str) -> String {
+    const BACK: &str = "class=\"footnote-back\"";
+    const AFTER: &str = "</p>\n";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(BACK) {
+        let link = rest[..at].rfind("<a ");
+        let end = rest[at..].find("</a>").map(|e| at + e + "</a>".len());
+        match (link, end) {
+            (Some(link), Some(end)) if rest[..link].ends_with(AFTER) => {
+                out.push_str(&rest[..link - AFTER.len()]);
+                // A no-break space: the arrow never goes to a line of its own.
+                out.push('\u{a0}');
+                out.push_str(&rest[link..end]);
+                out.push_str("</p>");
+                rest = &rest[end..];
+            }
+            _ => {
+                out.push_str(&rest[..at + BACK.len()]);
+                rest = &rest[at + BACK.len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place<'a>(images: &'a BTreeMap<String, EmailImage>) -> Place<'a> {
+        Place {
+            page_url: "https://g.example/fr/a/",
+            prefix: "a2-",
+            images,
+        }
+    }
+
+    #[test]
+    fn ids_are_the_articles_own_and_links_to_them_stay_in_the_email() {
+        let html = "<h2 id=\"intro\">I</h2><p>Voir <a href=\"#intro\">ici</a>, <a href=\"#ailleurs\">là</a>, <a href=\"#\">rien</a> et <a href=\"https://x.io/#intro\">x</a><sup class=\"footnote-ref\"><a href=\"#a-fn-1\" id=\"a-fn-1-ref\">1</a></sup>.</p>\n<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n<li id=\"a-fn-1\"><p>Note.</p>\n<a href=\"#a-fn-1-ref\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></li>\n</ol>\n</section>\n";
+        let images = BTreeMap::new();
+        let out = email_body(html, &Restyler::default(), &place(&images));
+        assert_eq!(
+            out,
+            "<h2 id=\"a2-intro\">I</h2><p>Voir <a href=\"#a2-intro\">ici</a>, <a href=\"https://g.example/fr/a/#ailleurs\">là</a>, <a href=\"https://g.example/fr/a/#\">rien</a> et <a href=\"https://x.io/#intro\">x</a><sup class=\"footnote-ref\"><a href=\"#a2-a-fn-1\" id=\"a2-a-fn-1-ref\">1</a></sup>.</p>\n<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n<li id=\"a2-a-fn-1\"><p>Note.\u{a0}<a href=\"#a2-a-fn-1-ref\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></li>\n</ol>\n</section>\n"
+        );
+    }
+
+    #[test]
+    fn task_boxes_become_characters_and_images_their_png() {
+        let mut images = BTreeMap::new();
+        let png = EmailImage {
+            png: "https://g.example/c.svg.png".into(),
+            width: 480,
+            height: 340,
+        };
+        images.insert("https://g.example/c.svg".to_string(), png);
+        let html = "<ul><li><input disabled=\"\" type=\"checkbox\"/>\nà faire</li><li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nfait</li></ul><img src=\"https://g.example/c.svg\" alt=\"C\" width=\"9\" srcset=\"x 2x\"><img src=\"https://g.example/d.png\" alt=\"D\">";
+        let out = email_body(html, &Restyler::default(), &place(&images));
+        assert_eq!(
+            out,
+            "<ul><li>☐\nà faire</li><li>☑\nfait</li></ul><img src=\"https://g.example/c.svg.png\" alt=\"C\" width=\"480\" height=\"340\"><img src=\"https://g.example/d.png\" alt=\"D\">"
+        );
+    }
+
+    #[test]
+    fn a_back_link_after_anything_but_a_paragraph_stays() {
+        let html = "<li id=\"n\"><pre>x</pre>\n<a href=\"#r\" class=\"footnote-back\">↩</a></li> class=\"footnote-back\"";
+        assert_eq!(back_links_inline(html), html);
+    }
+}
