@@ -177,7 +177,7 @@ fn import(
 ) -> ExitCode {
     match gazette::commands::import::import(engine, source, into) {
         Ok(report) => {
-            print!("{}", report::visible(&report.to_string()));
+            say(report::visible(report.to_string().trim_end()));
             if report.check_errors.is_empty() {
                 ExitCode::SUCCESS
             } else {
@@ -267,7 +267,7 @@ fn init(dir: &std::path::Path) -> ExitCode {
     match gazette::commands::init::init(dir, today) {
         Ok(files) => {
             for file in files {
-                println!("{}", report::visible(&dir.join(file).display().to_string()));
+                say(report::visible(&dir.join(file).display().to_string()));
             }
             let shown = report::visible(&dir.display().to_string());
             eprintln!(
@@ -287,7 +287,7 @@ fn theme(root: &std::path::Path) -> ExitCode {
     match gazette::commands::init::copy_theme(root) {
         Ok((written, kept)) => {
             for file in &written {
-                println!("{}", report::visible(&file.display().to_string()));
+                say(report::visible(&file.display().to_string()));
             }
             if !kept.is_empty() {
                 eprintln!(
@@ -311,7 +311,7 @@ fn new(root: &std::path::Path, target: &str, title: Option<&str>) -> ExitCode {
     match result {
         Ok(paths) => {
             for path in paths {
-                println!("{}", path.display());
+                say(path.display());
             }
             ExitCode::SUCCESS
         }
@@ -339,10 +339,10 @@ fn serve(options: gazette::commands::serve::ServeOptions, open: bool) -> ExitCod
         }
     };
     let url = format!("{}/", server.url());
-    println!(
+    say(format!(
         "Serving {url} (Ctrl-C to stop){}",
         if watch { ", rebuilding on changes" } else { "" }
-    );
+    ));
     let _ = std::io::stdout().flush();
     if open {
         let opener = if cfg!(target_os = "macos") {
@@ -358,4 +358,11 @@ fn serve(options: gazette::commands::serve::ServeOptions, open: bool) -> ExitCod
     let error = server.run();
     eprintln!("{error}");
     ExitCode::from(1)
+}
+
+/// Prints a line on stdout. A reader that went away (`gazette theme | head`) is no error:
+/// what is left to print is dropped.
+fn say(line: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }

@@ -359,3 +359,28 @@ fn theme_copies_the_built_in_theme_out_and_never_overwrites() {
             .success()
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_crash() {
+    // `gazette theme | head -1`: the pipe closes before gazette has said every file.
+    let site = TestSite::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["theme", "--root", site.root().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running gazette");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("gazette ends");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        site.root()
+            .join("themes/default/templates/base.html")
+            .is_file()
+    );
+}
