@@ -154,25 +154,18 @@ impl<'o> Writer<'o> {
                     ..Table::default()
                 });
             }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.rows.push(Vec::new());
+                }
+            }
             Tag::BlockQuote(_) => self.nesting.push(Nest::Quote),
             Tag::List(start) => {
                 self.flush_inline();
                 self.list_opens |= !self.in_item();
                 self.nesting.push(Nest::List(start));
             }
-            Tag::Item => {
-                let marker = match self.nesting.last_mut() {
-                    Some(Nest::List(Some(n))) => {
-                        *n += 1;
-                        format!("{}. ", *n - 1)
-                    }
-                    _ => "- ".to_string(),
-                };
-                self.nesting.push(Nest::Item {
-                    marker,
-                    used: false,
-                });
-            }
+            Tag::Item => self.start_item(),
             Tag::CodeBlock(_) => {
                 self.flush_inline();
                 self.code = Some(String::new());
@@ -202,13 +195,23 @@ impl<'o> Writer<'o> {
                 self.push_text("[");
                 self.open_link(url);
             }
-            Tag::TableHead | Tag::TableRow => {
-                if let Some(table) = &mut self.table {
-                    table.rows.push(Vec::new());
-                }
-            }
             _ => {}
         }
+    }
+
+    /// A list item: its marker, `- ` or the list's next number.
+    fn start_item(&mut self) {
+        let marker = match self.nesting.last_mut() {
+            Some(Nest::List(Some(n))) => {
+                *n += 1;
+                format!("{}. ", *n - 1)
+            }
+            _ => "- ".to_string(),
+        };
+        self.nesting.push(Nest::Item {
+            marker,
+            used: false,
+        });
     }
 
     fn end(&mut self, tag: TagEnd) {
