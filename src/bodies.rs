@@ -155,10 +155,10 @@ impl Bodies {
     fn compute_key(&self, page: &Page, markdown: &str, id: usize) -> Key {
         let config = &self.config;
         let options = format!(
-            "{}|{:?}|{}|{}|{}|{}|{}",
+            "{}|{:?}|{:?}|{}|{}|{}|{}",
             config.base_url,
             config.heading_ids,
-            config.french(&page.lang),
+            config.typography(&page.lang),
             config.highlight_code,
             config.words_per_minute,
             self.slots[id].with_text,
@@ -267,6 +267,7 @@ impl Bodies {
         };
         let options = RenderOptions {
             french: config.french(&page.lang),
+            english: config.english(&page.lang),
             highlight: config.highlight_code,
             id_prefix: &id_prefix,
             reserved_ids: &self.reserved_ids,

@@ -55,6 +55,7 @@ proptest! {
         let resolve = |_: &str| Err::<String, String>("no links".into());
         let options = crate::markdown::RenderOptions {
             french: true,
+            english: false,
             highlight: false,
             id_prefix: "p-",
             reserved_ids: &[],

@@ -1,6 +1,30 @@
-//! French typography on prose: text in -> text out, pure. A no-break space before `:` and
+//! Typography on prose: text in -> text out, pure. French: a no-break space before `:` and
 //! `%`, a narrow no-break space before `; ! ?`, no-break spaces inside « », and the
-//! typographic apostrophe. Callers hand it text only: never code, URLs or attributes.
+//! typographic apostrophe. English: curly quotes and apostrophes (“ ” ‘ ’). Both: a number
+//! stays on the line of the word it counts (`17 milliards`, `3 min`). Callers hand it text
+//! only: never code, URLs or attributes.
+
+/// The rules of one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    French,
+    English,
+}
+
+/// Applies `rules` to a whole string (a title, a description).
+pub(crate) fn typeset(rules: Rules, text: &str) -> String {
+    typeset_after(rules, text, None)
+}
+
+/// Applies `rules` to `text`, which follows `prev` (the last character of the previous piece
+/// of the same paragraph, if any). Idempotent.
+pub(crate) fn typeset_after(rules: Rules, text: &str, prev: Option<char>) -> String {
+    let text = match rules {
+        Rules::French => french_after(text, prev),
+        Rules::English => english_after(text, prev),
+    };
+    numbers_hold_their_word(&text, prev)
+}
 
 /// U+00A0, before `:` and `%` and inside « ».
 pub(crate) const NBSP: char = '\u{a0}';
@@ -8,6 +32,7 @@ pub(crate) const NBSP: char = '\u{a0}';
 pub(crate) const NNBSP: char = '\u{202f}';
 
 /// Applies French spacing to a whole string (a title, a description).
+#[cfg(test)]
 pub(crate) fn french(text: &str) -> String {
     french_after(text, None)
 }
@@ -108,6 +133,74 @@ const IS_TRIGGER: [bool; 256] = {
 
 /// Bytes of the characters the rules act on: `: ; ! ? % '`, and the second byte of « and ».
 const TRIGGERS: &[u8] = b":;!?%'\xab\xbb";
+
+/// English quotes: `"` and `'` become “ ” ‘ ’ by what comes before them (a quote after a
+/// space or an opening bracket opens), and an apostrophe is ’. Words that look like URLs are
+/// left as written. Idempotent: curly quotes are never touched again.
+pub(crate) fn english_after(text: &str, prev: Option<char>) -> String {
+    if !text.contains(['"', '\'']) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut last = prev;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !is_space(c) && last.is_none_or(is_space) {
+            let end = text[at..].find(is_space).map_or(text.len(), |n| at + n);
+            if is_url_like(&text[at..end]) {
+                out.push_str(&text[at..end]);
+                last = text[at..end].chars().next_back();
+                while chars.peek().is_some_and(|&(i, _)| i < end) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
+        let next = chars.peek().map(|&(_, n)| n);
+        let opens = last.is_none_or(|l| is_space(l) || "([{<“‘—–-/=".contains(l));
+        let curly = match c {
+            '"' if opens => '“',
+            '"' => '”',
+            // ’90s, rock ’n’ roll: an apostrophe, not an opening quote.
+            '\'' if opens && next.is_some_and(|n| n.is_alphabetic()) => '‘',
+            '\'' => '’',
+            other => other,
+        };
+        out.push(curly);
+        last = Some(curly);
+    }
+    out
+}
+
+/// A space between a number and the word after it (`17 milliards`, `3 min`, `20 novembre`)
+/// becomes a no-break space: a line never starts with the word a number counts.
+fn numbers_hold_their_word(text: &str, prev: Option<char>) -> String {
+    if !text.bytes().any(|b| b.is_ascii_digit()) && !prev.is_some_and(|p| p.is_ascii_digit()) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    // Whether the characters just written are a number standing as a word of its own.
+    let mut in_number = prev.is_some_and(|p| p.is_ascii_digit());
+    let mut word_start = prev.is_none_or(is_space);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' && in_number && chars.peek().is_some_and(|n| n.is_alphabetic()) {
+            out.push(NBSP);
+            in_number = false;
+            word_start = true;
+            continue;
+        }
+        in_number = if c.is_ascii_digit() {
+            in_number || word_start
+        } else {
+            in_number && matches!(c, ',' | '.') && chars.peek().is_some_and(char::is_ascii_digit)
+        };
+        // A sign or a currency may stand before the number: `$17 billion`, `(3 min)`.
+        word_start = is_space(c) || matches!(c, '$' | '€' | '£' | '(' | '+' | '−' | '~' | '≈');
+        out.push(c);
+    }
+    out
+}
 
 /// Words that look like URLs or e-mail addresses are left as written.
 fn is_url_like(word: &str) -> bool {
@@ -235,6 +328,60 @@ mod tests {
             let once = french(s);
             assert_eq!(french(&once), once, "{s}");
         }
+    }
+
+    #[test]
+    fn english_quotes_and_apostrophes() {
+        let en = |s: &str| typeset(Rules::English, s);
+        assert_eq!(
+            en("\"Personal superintelligence\""),
+            "“Personal superintelligence”"
+        );
+        assert_eq!(
+            en("Meta's bet, Zuckerberg's 'vision'"),
+            "Meta’s bet, Zuckerberg’s ‘vision’"
+        );
+        assert_eq!(en("don't ('quoted') the '90s"), "don’t (‘quoted’) the ’90s");
+        assert_eq!(en("\"Why?\" she asked."), "“Why?” she asked.");
+        assert_eq!(
+            en("see https://x.io/it's?a=\"b\" here"),
+            "see https://x.io/it's?a=\"b\" here"
+        );
+        assert_eq!(english_after("\" end", Some('x')), "” end");
+        assert_eq!(en("src=\"x.png\""), "src=“x.png”");
+        assert_eq!(english_after("\"start", Some(' ')), "“start");
+        for s in ["\"a 'b' c\"", "it's", "“done”", "'90s"] {
+            let once = en(s);
+            assert_eq!(en(&once), once, "idempotent: {s}");
+        }
+    }
+
+    #[test]
+    fn numbers_keep_their_word() {
+        let fr = |s: &str| typeset(Rules::French, s);
+        assert_eq!(
+            fr("17 milliards de dollars"),
+            "17\u{a0}milliards de dollars"
+        );
+        assert_eq!(fr("le 20 novembre 2026"), "le 20\u{a0}novembre 2026");
+        assert_eq!(fr("71,5 milliards"), "71,5\u{a0}milliards");
+        assert_eq!(typeset(Rules::English, "3 min read"), "3\u{a0}min read");
+        assert_eq!(typeset(Rules::English, "$17 billion"), "$17\u{a0}billion");
+        assert_eq!(
+            typeset(Rules::English, "HTTP/3 is here"),
+            "HTTP/3 is here",
+            "not a number of its own"
+        );
+        assert_eq!(
+            typeset_after(Rules::French, " milliards", Some('7')),
+            "\u{a0}milliards"
+        );
+        assert_eq!(
+            fr("en 2026 : 3 000 postes"),
+            "en 2026\u{a0}: 3 000\u{a0}postes"
+        );
+        let once = fr("17 milliards, 3 min");
+        assert_eq!(fr(&once), once);
     }
 
     #[test]

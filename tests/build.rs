@@ -111,26 +111,27 @@ fn switcher_leads_to_the_translation_or_the_other_home() {
     );
 }
 
+/// Dates keep their words together on one line: no-break spaces.
 #[test]
 fn dates_are_written_in_the_page_language() {
     let site = bilingual();
     assert_eq!(
         text(&site.html("fr/news/first/index.html"), ".byline time"),
-        "27 novembre 2026"
+        "27\u{a0}novembre\u{a0}2026"
     );
     assert_eq!(
         text(&site.html("en/news/first/index.html"), ".byline time"),
-        "November 27, 2026"
+        "November\u{a0}27,\u{a0}2026"
     );
     assert_eq!(
         text(&site.html("fr/news/second/index.html"), ".byline time"),
-        "1er décembre 2026"
+        "1er\u{a0}décembre\u{a0}2026"
     );
     let list = site.html("en/news/index.html");
     assert!(
         select(&list, ".card time")
             .iter()
-            .any(|t| t.text().collect::<String>() == "December 1, 2026")
+            .any(|t| t.text().collect::<String>() == "December\u{a0}1,\u{a0}2026")
     );
 }
 
@@ -440,7 +441,7 @@ fn the_sample_newsletter_builds() {
     assert_eq!(attr(&fr, "html", "lang").as_deref(), Some("fr"));
     assert!(
         out.path()
-            .join("site/en/articles/meta-superintelligence/capex.svg")
+            .join("site/en/articles/meta-superintelligence/capex.en.svg")
             .exists()
     );
 }

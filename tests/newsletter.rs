@@ -403,3 +403,34 @@ fn og_image_on_issue_and_article_pages() {
         .collect();
     assert!(ids.contains("fr/issues/2/email.html"));
 }
+
+#[test]
+fn two_articles_of_an_issue_with_the_same_heading_keep_distinct_ids_in_its_email() {
+    let site = TestSite::fixture("bilingual");
+    for name in ["alpha", "beta"] {
+        site.write(
+            &format!("content/news/{name}.fr.md"),
+            &article(
+                name,
+                "issue = 1",
+                "## Contexte\n\nTexte.\n\n## Main\n\nSuite [^n].\n\n[^n]: Note.",
+            ),
+        );
+    }
+    site.build_ok();
+    let html = site.html("fr/issues/1/email.html");
+    let ids: Vec<String> = select(&html, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id").map(str::to_string))
+        .collect();
+    let unique: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "duplicate ids in email.html: {ids:?}"
+    );
+    assert!(
+        ids.iter().filter(|id| id.contains("contexte")).count() == 2,
+        "both headings keep an id: {ids:?}"
+    );
+}

@@ -30,6 +30,8 @@ struct RawConfig {
     highlight_code: bool,
     #[serde(default = "yes")]
     french_typography: bool,
+    #[serde(default = "yes")]
+    english_typography: bool,
     #[serde(default = "default_words_per_minute")]
     words_per_minute: usize,
     /// The default language at `/` instead of `/LANG/` (implied for one language).
@@ -108,6 +110,8 @@ pub(crate) struct Config {
     pub feed_limit: usize,
     pub highlight_code: bool,
     pub french_typography: bool,
+    /// Curly quotes and apostrophes on English pages.
+    pub english_typography: bool,
     pub words_per_minute: usize,
     /// The default language's pages are at `/…`, the others' at `/LANG/…`; no chooser at `/`.
     pub default_language_at_root: bool,
@@ -202,12 +206,29 @@ impl Config {
         self.french_typography && lang == "fr"
     }
 
-    /// `text` as pages in `lang` show it: French typography on French pages.
-    pub(crate) fn typeset(&self, lang: &str, text: &str) -> String {
+    /// Whether text in `lang` gets English typography (curly quotes).
+    pub(crate) fn english(&self, lang: &str) -> bool {
+        self.english_typography && lang == "en"
+    }
+
+    /// The typography rules of `lang`'s text, if it has them (one switch per language).
+    pub(crate) fn typography(&self, lang: &str) -> Option<crate::typography::Rules> {
+        use crate::typography::Rules;
         if self.french(lang) {
-            crate::typography::french(text)
+            Some(Rules::French)
+        } else if self.english(lang) {
+            Some(Rules::English)
         } else {
-            text.to_string()
+            None
+        }
+    }
+
+    /// `text` as pages in `lang` show it: French typography on French pages, English on
+    /// English ones.
+    pub(crate) fn typeset(&self, lang: &str, text: &str) -> String {
+        match self.typography(lang) {
+            Some(rules) => crate::typography::typeset(rules, text),
+            None => text.to_string(),
         }
     }
 
@@ -311,6 +332,7 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
         feed_limit: raw.feed_limit,
         highlight_code: raw.highlight_code,
         french_typography: raw.french_typography,
+        english_typography: raw.english_typography,
         words_per_minute: raw.words_per_minute.max(1),
         default_language_at_root,
         permalinks: raw.permalinks,

@@ -24,6 +24,7 @@ fn no_links(_: &str) -> Result<String, String> {
 fn options() -> RenderOptions<'static> {
     RenderOptions {
         french: false,
+        english: false,
         highlight: false,
         id_prefix: "",
         reserved_ids: &[],

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::config::HeadingIds;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html,
+};
 
 pub(crate) use highlight::{CodeCache, Restyler};
 #[cfg(test)]
@@ -23,6 +25,8 @@ pub(crate) use text::{LinkNumbers, PlainText, TEXT_WIDTH, wrap};
 /// How to render one body.
 pub(crate) struct RenderOptions<'a> {
     pub french: bool,
+    /// English typography (curly quotes) on the text; never with `french`.
+    pub english: bool,
     pub highlight: bool,
     /// Prefix of footnote ids, unique per article (several articles share issue pages).
     pub id_prefix: &'a str,
@@ -192,6 +196,9 @@ pub(crate) fn render_with_text(body: &str, options: &RenderOptions, with_text: b
         }
         let event = match event {
             Event::Text(words) if state.code.is_none() => {
+                if state.heading.is_some() && state.image_depth == 0 {
+                    state.heading_source.push_str(&words);
+                }
                 let words = match std::mem::take(&mut space_before) {
                     true => format!(" {words}").into(),
                     false => words,
@@ -235,6 +242,11 @@ struct State<'o, 'a> {
     pending_cut: bool,
     code: Option<(Option<String>, String)>,
     heading: Option<OpenHeading<'a>>,
+    /// The open heading's text as written (before French typography): what other engines
+    /// made its id from.
+    heading_source: String,
+    /// The open heading's Markdown, markup included: what Hugo makes ids from.
+    heading_markup: String,
     footnote: Option<FootnoteDef<'a>>,
     footnotes: Vec<FootnoteDef<'a>>,
     footnote_numbers: HashMap<String, (usize, usize)>,
@@ -249,6 +261,18 @@ struct State<'o, 'a> {
     /// Raw HTML elements whose text is not prose (`<code>`, `<script>`…) open here.
     raw_verbatim: usize,
     prev_char: Option<char>,
+    /// The table being written, if any: its cells are written here (see `table_cell`).
+    table: Option<TableShape>,
+}
+
+/// What a table's cells need: its columns' alignments, whether its first column names the
+/// rows, where the cell being written is, and the end tag of that cell.
+struct TableShape {
+    alignments: Vec<Alignment>,
+    row_labels: bool,
+    in_head: bool,
+    cell: usize,
+    close: &'static str,
 }
 
 impl<'o, 'a> State<'o, 'a> {
@@ -263,6 +287,8 @@ impl<'o, 'a> State<'o, 'a> {
             pending_cut: false,
             code: None,
             heading: None,
+            heading_source: String::new(),
+            heading_markup: String::new(),
             footnote: None,
             footnotes: Vec::new(),
             footnote_numbers: HashMap::new(),
@@ -279,6 +305,7 @@ impl<'o, 'a> State<'o, 'a> {
             html_depth: 0,
             raw_verbatim: 0,
             prev_char: None,
+            table: None,
         }
     }
 
@@ -322,6 +349,7 @@ impl<'o, 'a> State<'o, 'a> {
                 // A heading's id keeps the words of its code: `## Using `cargo` today`.
                 if let Some(heading) = &mut self.heading {
                     heading.4.push_str(&code);
+                    self.heading_source.push_str(&code);
                 }
                 self.emit(Event::Code(code));
             }
@@ -377,6 +405,8 @@ impl<'o, 'a> State<'o, 'a> {
                 level, id, classes, ..
             } => {
                 let classes = classes.iter().map(|c| c.to_string()).collect();
+                self.heading_source.clear();
+                self.heading_markup = self.body.get(range).map(heading_markup).unwrap_or_default();
                 self.heading = Some((
                     level as u32,
                     id.map(|i| i.to_string()),
@@ -413,6 +443,35 @@ impl<'o, 'a> State<'o, 'a> {
                     id,
                 }));
             }
+            Tag::Table(alignments) => {
+                // A table whose first column is text (not right-aligned or centred figures)
+                // names its rows with it, as a comparison or a timeline does.
+                let row_labels = alignments.len() > 1
+                    && matches!(alignments[0], Alignment::None | Alignment::Left);
+                self.table = Some(TableShape {
+                    alignments: alignments.clone(),
+                    row_labels,
+                    in_head: false,
+                    cell: 0,
+                    close: "</td>",
+                });
+                self.emit(Event::Start(Tag::Table(alignments)));
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.in_head |= tag == Tag::TableHead;
+                    table.cell = 0;
+                }
+                self.emit(Event::Start(tag));
+            }
+            Tag::TableCell => {
+                let empty = self.body.get(range).is_none_or(|s| {
+                    s.trim_matches(|c: char| c.is_whitespace() || c == '|')
+                        .is_empty()
+                });
+                let html = self.table_cell(empty);
+                self.emit(Event::Html(html.into()));
+            }
             Tag::Image {
                 link_type,
                 dest_url,
@@ -447,6 +506,23 @@ impl<'o, 'a> State<'o, 'a> {
                 self.verbatim_link_depth = self.verbatim_link_depth.saturating_sub(1);
                 self.emit(Event::End(tag));
             }
+            TagEnd::TableCell => {
+                let close = self.table.as_mut().map_or("</td>", |table| {
+                    table.cell += 1;
+                    table.close
+                });
+                self.emit(Event::Html(close.into()));
+            }
+            TagEnd::TableHead => {
+                if let Some(table) = &mut self.table {
+                    table.in_head = false;
+                }
+                self.emit(Event::End(tag));
+            }
+            TagEnd::Table => {
+                self.table = None;
+                self.emit(Event::End(tag));
+            }
             TagEnd::Image => {
                 self.image_depth = self.image_depth.saturating_sub(1);
                 if self.image_depth == 0 && self.image_alt.trim().is_empty() {
@@ -457,6 +533,30 @@ impl<'o, 'a> State<'o, 'a> {
             other => self.emit(Event::End(other)),
         }
         self.after_block();
+    }
+
+    /// The start tag of the table's next cell (its end tag is kept for `TagEnd::TableCell`):
+    /// header cells are column headers, the first cell of a body row is its row's header
+    /// when the first column names the rows, and an empty top-left cell is no header at all.
+    fn table_cell(&mut self, empty: bool) -> String {
+        let Some(table) = &mut self.table else {
+            return "<td>".into();
+        };
+        let align = match table.alignments.get(table.cell) {
+            Some(Alignment::Left) => " style=\"text-align: left\"",
+            Some(Alignment::Center) => " style=\"text-align: center\"",
+            Some(Alignment::Right) => " style=\"text-align: right\"",
+            _ => "",
+        };
+        let first = table.cell == 0 && table.row_labels;
+        let (open, close) = match (table.in_head, first) {
+            (true, true) if empty => ("<td", "</td>"),
+            (true, _) => ("<th scope=\"col\"", "</th>"),
+            (false, true) => ("<th scope=\"row\"", "</th>"),
+            (false, false) => ("<td", "</td>"),
+        };
+        table.close = close;
+        format!("{open}{align}>")
     }
 
     /// Warns of another engine's shortcodes left in prose (`{{< youtube … >}}`,
@@ -510,10 +610,16 @@ impl<'o, 'a> State<'o, 'a> {
         }
         self.rendered.words += count_words(&text);
         let as_written = escaped || self.verbatim_link_depth > 0 || self.raw_verbatim > 0;
-        let text: CowStr<'a> = if self.options.french && !as_written {
-            crate::typography::french_after(&text, self.prev_char).into()
-        } else {
-            text
+        let rules = match (self.options.french, self.options.english) {
+            (true, _) => Some(crate::typography::Rules::French),
+            (false, true) => Some(crate::typography::Rules::English),
+            (false, false) => None,
+        };
+        let text: CowStr<'a> = match rules {
+            Some(rules) if !as_written => {
+                crate::typography::typeset_after(rules, &text, self.prev_char).into()
+            }
+            _ => text,
         };
         if let Some(last) = text.chars().last() {
             self.prev_char = Some(last);
@@ -605,7 +711,17 @@ impl<'o, 'a> State<'o, 'a> {
         }
         let id = match explicit_id {
             Some(id) => self.unique_id(&id),
-            None => self.unique_id(&heading_id(self.options.heading_ids, &text)),
+            None => {
+                let source = std::mem::take(&mut self.heading_source);
+                let markup = std::mem::take(&mut self.heading_markup);
+                // Hugo (Goldmark) reads the heading's Markdown: `## Les _modelines_` is
+                // `les-_modelines_` there; kramdown reads its text, as gazette does.
+                let written = match self.options.heading_ids {
+                    HeadingIds::Hugo if !markup.is_empty() => markup,
+                    _ => source,
+                };
+                self.unique_id(&heading_id(self.options.heading_ids, &written))
+            }
         };
         let mut inner = String::new();
         html::push_html(&mut inner, events.into_iter());
@@ -773,6 +889,32 @@ fn shortcode_at(text: &str) -> Option<&str> {
     is_shortcode.then(|| &text[..end])
 }
 
+/// A heading's Markdown without its marks: `## Les _modelines_ ## {#id}` -> `Les
+/// _modelines_`; a setext heading's lines joined. Empty when it cannot be told.
+fn heading_markup(block: &str) -> String {
+    let block = block.trim_end();
+    let first = block.lines().next().unwrap_or("").trim_start();
+    let text = if let Some(rest) = first.strip_prefix('#') {
+        let text = rest.trim_start_matches('#').trim();
+        // An optional closing run of `#`, after a space.
+        let open = text.trim_end_matches('#');
+        match open.is_empty() || open.ends_with(' ') {
+            true => open.trim_end().to_string(),
+            false => text.to_string(),
+        }
+    } else {
+        let lines: Vec<&str> = block.lines().collect();
+        let text = lines[..lines.len().saturating_sub(1)]
+            .iter()
+            .map(|l| l.trim());
+        text.collect::<Vec<_>>().join(" ")
+    };
+    match split_attributes(&text) {
+        Some((kept, _, _)) => kept.trim_end().to_string(),
+        None => text,
+    }
+}
+
 /// A heading's id from its text, as `style`'s engine makes it.
 fn heading_id(style: HeadingIds, text: &str) -> String {
     match style {
@@ -789,23 +931,18 @@ fn heading_id(style: HeadingIds, text: &str) -> String {
             })
             .flat_map(char::to_lowercase)
             .collect(),
-        // kramdown's: ASCII letters, digits, spaces, `-` and `_` only, lowercase, spaces
-        // become `-`, and the id starts at the first letter.
-        HeadingIds::Jekyll => {
-            let kept: String = text
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-                .map(|c| {
-                    if c == ' ' {
-                        '-'
-                    } else {
-                        c.to_ascii_lowercase()
-                    }
-                })
-                .collect();
-            kept.trim_start_matches(|c: char| !c.is_ascii_alphabetic())
-                .to_string()
-        }
+        // Jekyll 4's (kramdown's GFM parser, its default input): lowercase; letters, marks and
+        // digits of any script, `_` and `-` kept; each space or tab becomes `-`.
+        HeadingIds::Jekyll => text
+            .trim()
+            .chars()
+            .flat_map(char::to_lowercase)
+            .filter_map(|c| match c {
+                ' ' | '\t' => Some('-'),
+                c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+                _ => None,
+            })
+            .collect(),
     }
 }
 

@@ -11,6 +11,7 @@ fn resolve(target: &str) -> Result<String, String> {
 fn options(french: bool) -> RenderOptions<'static> {
     RenderOptions {
         french,
+        english: false,
         highlight: true,
         id_prefix: "a-",
         reserved_ids: &[],
@@ -311,8 +312,21 @@ fn heading_ids_can_be_made_as_other_engines_make_them() {
     );
     assert_eq!(
         super::heading_id(HeadingIds::Jekyll, "2. Using `cargo` today!"),
-        "using-cargo-today"
+        "2-using-cargo-today"
     );
+    assert_eq!(
+        super::heading_id(HeadingIds::Jekyll, "Déjà-vu : le retour"),
+        "déjà-vu--le-retour"
+    );
+    for (block, markup) in [
+        ("## Les _modelines_ ##\n", "Les _modelines_"),
+        ("# C# #\n", "C#"),
+        ("## Title {#own .x}\n", "Title"),
+        ("Two\nlines\n---\n", "Two lines"),
+        ("###\n", ""),
+    ] {
+        assert_eq!(super::heading_markup(block), markup, "{block:?}");
+    }
 }
 
 #[test]
@@ -333,5 +347,77 @@ fn other_engines_shortcodes_in_prose_are_warned_about_not_in_code() {
     assert!(
         messages[3].starts_with("{% highlight rust %}"),
         "{messages:?}"
+    );
+}
+
+#[test]
+fn a_tables_first_column_names_its_rows() {
+    let r = render_with(
+        "| | HTTP/2 | HTTP/3 |\n|---|---|:---:|\n| Transport | TCP | QUIC |\n| **Chiffré** | Oui | Oui |\n",
+        false,
+    );
+    let html = r.html.replace('\n', "");
+    assert!(
+        html.contains(
+            "<thead><tr><td></td><th scope=\"col\">HTTP/2</th><th scope=\"col\" style=\"text-align: center\">HTTP/3</th></tr></thead>"
+        ),
+        "the empty corner is no header: {html}"
+    );
+    assert!(
+        html.contains(
+            "<tr><th scope=\"row\">Transport</th><td>TCP</td><td style=\"text-align: center\">QUIC</td></tr>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<th scope=\"row\"><strong>Chiffré</strong></th>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_table_of_figures_or_of_one_column_keeps_data_cells() {
+    let figures = render_with("| Année | Montant |\n|--:|--:|\n| 2025 | 17 |\n", false);
+    assert!(
+        figures
+            .html
+            .contains("<td style=\"text-align: right\">2025</td>"),
+        "{}",
+        figures.html
+    );
+    assert!(!figures.html.contains("scope=\"row\""), "{}", figures.html);
+    let single = render_with("| Étapes |\n|---|\n| Une |\n", false);
+    assert!(single.html.contains("<td>Une</td>"), "{}", single.html);
+    assert!(
+        single.html.contains("<th scope=\"col\">Étapes</th>"),
+        "{}",
+        single.html
+    );
+}
+
+#[test]
+fn english_quotes_never_in_code_and_escapes_stay() {
+    let english = RenderOptions {
+        english: true,
+        ..options(false)
+    };
+    let r = render(
+        "\"Meta's\" `it's \"code\"` and \\'straight\\' ones.\n\n```sh\necho 'x' \"y\"\n```\n\n<code>'raw'</code> 'quoted'\n",
+        &english,
+    );
+    assert!(r.html.contains("“Meta’s”"), "{}", r.html);
+    assert!(r.html.contains("<code>it's \"code\"</code>"), "{}", r.html);
+    assert!(
+        r.html.contains("'straight'"),
+        "escaped quotes stay: {}",
+        r.html
+    );
+    assert!(!r.html.contains("echo ‘x’"), "{}", r.html);
+    assert!(r.html.contains("<code>'raw'</code> ‘quoted’"), "{}", r.html);
+    let again = render(&r.html, &english);
+    assert!(
+        again.html.contains("“Meta’s”"),
+        "idempotent: {}",
+        again.html
     );
 }

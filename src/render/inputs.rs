@@ -94,7 +94,8 @@ impl Inputs {
         self.summaries[id]
             .get_or_init(|| {
                 let body = self.bodies.outline(id);
-                let view = views::page_view(&self.config, &self.site, id, &body, false);
+                let web = self.web(&self.site.pages[id].lang);
+                let view = views::page_view(&self.config, &self.site, id, &body, false, &web);
                 if self.keyed {
                     Value::from(to_hex(super::values_key_of(&view)))
                 } else {
@@ -102,6 +103,18 @@ impl Inputs {
                 }
             })
             .clone()
+    }
+
+    /// What turns a body's HTML into a web page's, in `lang` (see `prose`).
+    pub(crate) fn web(&self, lang: &str) -> super::prose::Web<'_> {
+        super::prose::Web {
+            table_label: self.theme.string(lang, "table_label").unwrap_or("Table"),
+            back_label: self
+                .theme
+                .string(lang, "back_to_text")
+                .unwrap_or("Back to the text"),
+            images: &self.plan.images,
+        }
     }
 
     pub(crate) fn summaries(&self, ids: &[usize]) -> Value {

@@ -10,9 +10,11 @@ mod collisions;
 mod email;
 mod feeds;
 mod html;
+mod images;
 mod inputs;
 mod pages;
 mod plan;
+mod prose;
 mod raster;
 mod redirects;
 mod relative;
@@ -79,6 +81,9 @@ pub(crate) fn render_one(inputs: &Inputs, index: usize) -> Result<Content> {
     let bytes = match target {
         Target::Copy(FileData::Disk(source)) => return Ok(Content::Copy(source.clone())),
         Target::Copy(FileData::Builtin(bytes)) => return Ok(Content::Bytes(bytes.to_vec())),
+        Target::Image(n) => {
+            images::render(&inputs.config.root, &inputs.plan.images.variants[*n].1)?
+        }
         Target::Raster(raster) => raster::png(&inputs.config, raster)?,
         Target::Email {
             edition,
@@ -120,7 +125,7 @@ fn render_bytes(inputs: &Inputs, path: &str, target: &Target) -> Result<Vec<u8>>
         .into_bytes(),
         Target::Redirect(n) => redirects::page(&inputs.config, &inputs.plan.redirects[*n]),
         Target::Redirects => redirects::file(&inputs.config, &inputs.plan.redirects),
-        Target::Copy(_) | Target::Raster(_) | Target::Email { .. } => Vec::new(),
+        Target::Copy(_) | Target::Email { .. } | Target::Image(_) | Target::Raster(_) => Vec::new(),
     };
     Ok(bytes)
 }
@@ -250,6 +255,11 @@ impl Files {
 /// are their keys.
 fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
     let targets = &keyed.plan.targets;
+    // Pages show their images' sizes and variants: a change to any image is a change to them.
+    let global = key_of(&[
+        &global.to_le_bytes(),
+        &keyed.plan.images.key().to_le_bytes(),
+    ]);
     let global = global.to_le_bytes();
     // What every page of a language shares is hashed once.
     let shared: std::collections::HashMap<&str, [u8; 16]> = keyed
@@ -267,6 +277,7 @@ fn keys(keyed: &Inputs, global: Key) -> Vec<Key> {
         .map(|(path, target)| match target {
             Target::Copy(FileData::Disk(source)) => (key_of(&[b"copy", &file_stamp(source)]), None),
             Target::Copy(FileData::Builtin(bytes)) => (key_of(&[b"built in", bytes]), None),
+            Target::Image(n) => (keyed.plan.images.variants[*n].1.key(), None),
             // Drawn from its source alone, at the size the plan gave it.
             Target::Raster(raster) => {
                 let size = [raster.width.to_le_bytes(), raster.height.to_le_bytes()].concat();

@@ -8,6 +8,7 @@ use tera::Value;
 use super::Values;
 use super::inputs::{Inputs, section_title};
 use super::plan::{Job, JobKind, page_paths};
+use super::prose::for_web;
 use super::views;
 use crate::config::Config;
 
@@ -137,8 +138,9 @@ fn default_head(config: &Config) -> Value {
 #[derive(Serialize)]
 struct LanguageLink<'a> {
     code: &'a str,
-    title: &'a str,
-    description: &'a str,
+    /// Typeset in its own language (the chooser shows every language's).
+    title: String,
+    description: String,
     url: String,
 }
 
@@ -148,8 +150,8 @@ fn languages_view(config: &Config) -> Value {
         .iter()
         .map(|l| LanguageLink {
             code: &l.code,
-            title: &l.title,
-            description: &l.description,
+            title: config.typeset(&l.code, &l.title),
+            description: config.typeset(&l.code, &l.description),
             url: config.absolute(&config.home_path(&l.code)),
         })
         .collect();
@@ -239,7 +241,7 @@ fn document_values(inputs: &Inputs, id: usize) -> Values {
     let (config, site) = (&*inputs.config, &*inputs.site);
     let page = &site.pages[id];
     let body = inputs.bodies.body(id);
-    let view = views::page_view(config, site, id, &body, true);
+    let view = views::page_view(config, site, id, &body, true, &inputs.web(&page.lang));
     let description = page.front.description.as_deref().unwrap_or_else(|| {
         config
             .language(&page.lang)
@@ -381,7 +383,11 @@ fn issues_values(inputs: &Inputs, edition: usize, lang: &str) -> Values {
 
 /// One issue, with links to the issues before and after it.
 fn issue_values(inputs: &Inputs, edition: usize, issue: usize, lang: &str) -> Values {
-    let view = inputs.issue_view(edition, issue);
+    let mut view = inputs.issue_view(edition, issue);
+    let web = inputs.web(lang);
+    view.content = view
+        .content
+        .map(|html| Value::safe_string(&for_web(html.as_str().unwrap_or_default(), &web)));
     let issues = &inputs.site.editions[edition].issues;
     let link = |i: Option<usize>| match i.and_then(|i| issues.get(i)) {
         Some(other) => {
@@ -417,7 +423,10 @@ fn issue_values(inputs: &Inputs, edition: usize, issue: usize, lang: &str) -> Va
 /// The HTML of a page's body (a home's or a section's text), empty without one.
 fn body_html(inputs: &Inputs, page: Option<usize>) -> Value {
     match page {
-        Some(id) => Value::safe_string(&inputs.bodies.body(id).html),
+        Some(id) => {
+            let web = inputs.web(&inputs.site.pages[id].lang);
+            Value::safe_string(&for_web(&inputs.bodies.body(id).html, &web))
+        }
         None => Value::safe_string(""),
     }
 }

@@ -93,6 +93,8 @@ pub(crate) enum Target {
     Redirect(usize),
     /// `_redirects`: every redirect as `OLD NEW 301` (Netlify, Cloudflare Pages).
     Redirects,
+    /// Variant `n` of the plan's images (a resized copy of an image: `images`).
+    Image(usize),
 }
 
 /// An old URL path that leads on to another page.
@@ -114,6 +116,8 @@ pub(crate) struct SitePlan {
     pub targets: Vec<(String, Target)>,
     pub index: HashMap<String, usize>,
     pub redirects: Vec<Redirect>,
+    /// The sizes of the site's images, and their resized variants (targets `Image(n)`).
+    pub images: super::images::Images,
     /// What every template sees of the configuration, converted once.
     pub config: Value,
 }
@@ -169,11 +173,22 @@ impl SitePlan {
             targets.push(("_redirects".into(), Target::Redirects));
         }
         let copies = copies(config, site, theme_files)?;
+        let on_disk: Vec<(String, std::path::PathBuf)> = copies
+            .iter()
+            .filter_map(|(path, source)| match source {
+                FileData::Disk(file) => Some((path.clone(), file.clone())),
+                FileData::Builtin(_) => None,
+            })
+            .collect();
+        let images = super::images::plan(config, &on_disk);
         for (path, raster) in super::raster::targets(config, site, &copies) {
             targets.push((path, Target::Raster(raster)));
         }
         for (path, source) in copies {
             targets.push((path, Target::Copy(source)));
+        }
+        for (n, (path, _)) in images.variants.iter().enumerate() {
+            targets.push((path.clone(), Target::Image(n)));
         }
         let paths: Vec<&str> = targets.iter().map(|(p, _)| p.as_str()).collect();
         let sources = Sources {
@@ -197,6 +212,7 @@ impl SitePlan {
             targets,
             index,
             redirects,
+            images,
             config: super::views::config_value(config),
         })
     }

@@ -20,16 +20,32 @@ pub(crate) fn relativize_bytes(html: Vec<u8>, page: &str, base_url: &str) -> Vec
 /// becomes a path relative to `page` (an output path such as `fr/articles/x/index.html`).
 pub(crate) fn relativize(html: &str, page: &str, base_url: &str) -> String {
     let needle = format!("\"{base_url}/");
+    // The second and later candidates of a `srcset`.
+    let listed = format!(", {base_url}/");
     let depth = page.matches('/').count();
     let up = "../".repeat(depth);
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     let mut consumed = 0;
-    while let Some(at) = rest.find(&needle) {
+    loop {
+        let (at, lead) = match (rest.find(&needle), rest.find(&listed)) {
+            (Some(q), Some(l)) if l < q => (l, 2),
+            (Some(q), _) => (q, 1),
+            (None, Some(l)) => (l, 2),
+            (None, None) => break,
+        };
         let absolute_at = consumed + at;
-        out.push_str(&rest[..at + 1]);
-        let after = &rest[at + needle.len()..];
-        let end = after.find(['"', '#', '?']).unwrap_or(after.len());
+        if lead == 2 && !inside_srcset(&html[..absolute_at]) {
+            out.push_str(&rest[..at + 1]);
+            rest = &rest[at + 1..];
+            consumed = html.len() - rest.len();
+            continue;
+        }
+        out.push_str(&rest[..at + lead]);
+        let after = &rest[at + lead + base_url.len() + 1..];
+        let end = after
+            .find(['"', '#', '?', ' ', '\n'])
+            .unwrap_or(after.len());
         let target = &after[..end];
         if must_stay_absolute(&html[..absolute_at]) {
             out.push_str(&needle[1..]);
@@ -52,6 +68,18 @@ pub(crate) fn relativize(html: &str, page: &str, base_url: &str) -> String {
     out
 }
 
+/// Whether the end of `before` is inside a `srcset` attribute's value.
+fn inside_srcset(before: &str) -> bool {
+    let Some(open) = before.rfind('<') else {
+        return false;
+    };
+    let tag = &before[open..];
+    !tag.contains('>')
+        && tag
+            .rfind("srcset=\"")
+            .is_some_and(|at| !tag[at + 8..].contains('"'))
+}
+
 /// Whether the tag that encloses the end of `before` is one whose URLs must be absolute.
 fn must_stay_absolute(before: &str) -> bool {
     let Some(open) = before.rfind('<') else {
@@ -68,6 +96,15 @@ fn must_stay_absolute(before: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_candidate_of_a_srcset_becomes_relative() {
+        let html = r#"<img src="https://g.example/fr/a/p.1200w.jpg" srcset="https://g.example/fr/a/p.480w.jpg 480w, https://g.example/fr/a/p.1200w.jpg 1200w"><p>a, https://g.example/x stays</p>"#;
+        assert_eq!(
+            super::relativize(html, "fr/a/index.html", "https://g.example"),
+            r#"<img src="../../fr/a/p.1200w.jpg" srcset="../../fr/a/p.480w.jpg 480w, ../../fr/a/p.1200w.jpg 1200w"><p>a, https://g.example/x stays</p>"#
+        );
+    }
+
     use super::*;
 
     const BASE: &str = "https://g.example";

@@ -5,6 +5,8 @@ use serde::Serialize;
 use tera::Value;
 
 use super::html::absolute_fragments;
+use super::images::Images;
+use super::prose::{Web, for_web};
 use crate::config::Config;
 use crate::markdown::{Heading, Rendered};
 use crate::site::{Issue, Page, PageKind, Site, Tag};
@@ -45,6 +47,8 @@ pub(crate) struct PageView<'a> {
     pub authors: &'a [String],
     pub weight: Option<i64>,
     pub image: Option<String>,
+    /// `image` as an `<img>` shows it: its size and variants, when it is one of the site's.
+    pub cover: Option<Cover>,
     /// The files beside the page (its bundle), for galleries and downloads.
     pub assets: Vec<Asset>,
     pub draft: bool,
@@ -67,16 +71,38 @@ fn kind_name(kind: &PageKind) -> &'static str {
     }
 }
 
+/// An image as pages show it: `src`, and `width`, `height` and `srcset` when the site has
+/// the file (`srcset` is empty for an image without variants).
+#[derive(Serialize)]
+pub(crate) struct Cover {
+    pub src: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub srcset: String,
+}
+
+fn cover(images: &Images, url: &str) -> Cover {
+    let info = images.by_url.get(url);
+    Cover {
+        src: info.map_or(url, |i| i.src(url)).to_string(),
+        width: info.map(|i| i.width),
+        height: info.map(|i| i.height),
+        srcset: info.and_then(|i| i.srcset()).unwrap_or_default(),
+    }
+}
+
 /// The view of page `id`, whose rendered body is `body`; `full` adds its content and table
-/// of contents.
+/// of contents. Its HTML is as web pages show it (`web`).
 pub(crate) fn page_view(
     config: &Config,
     site: &Site,
     id: usize,
     body: &Rendered,
     full: bool,
+    web: &Web,
 ) -> Value {
     let page = &site.pages[id];
+    let image = image_url(config, page);
     let view = PageView {
         kind: kind_name(&page.kind),
         title: &page.title,
@@ -101,17 +127,18 @@ pub(crate) fn page_view(
             .map(|n| config.absolute(&config.lang_path(&page.lang, &format!("issues/{n}/")))),
         authors: &page.front.authors,
         weight: page.front.weight,
-        image: image_url(config, page),
+        cover: image.as_deref().map(|url| cover(web.images, url)),
+        image,
         assets: assets(config, site, id),
         draft: page.front.draft,
         word_count: body.words,
         reading_time: body.reading_minutes,
         // A summary is shown on other pages: its in-page links (footnotes) must lead here.
-        summary: body
-            .summary
-            .as_deref()
-            .map(|s| Value::safe_string(&absolute_fragments(s, &config.absolute(&page.path)))),
-        content: full.then(|| Value::safe_string(&body.html)),
+        summary: body.summary.as_deref().map(|s| {
+            let html = absolute_fragments(s, &config.absolute(&page.path));
+            Value::safe_string(&for_web(&html, web))
+        }),
+        content: full.then(|| Value::safe_string(&for_web(&body.html, web))),
         toc: full.then_some(body.toc.as_slice()),
         translations: translations(config, site, id),
         extra: &page.front.extra,

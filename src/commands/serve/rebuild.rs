@@ -165,7 +165,8 @@ fn probe_templates(prepared: &Prepared) -> Result<(), Error> {
             | Target::Copy(_)
             | Target::Raster(_)
             | Target::Redirect(_)
-            | Target::Redirects => continue,
+            | Target::Redirects
+            | Target::Image(_) => continue,
         };
         if seen.insert(kind) {
             probes.push(index);

@@ -419,6 +419,7 @@ mod tests {
         };
         let options = RenderOptions {
             french,
+            english: false,
             highlight: false,
             id_prefix: "a-",
             reserved_ids: &[],

@@ -65,6 +65,7 @@ fn plain_text(inputs: &Inputs, id: usize) -> PlainText {
     let resolve = |target: &str| resolve_link(config, site, &page.lang, target);
     let options = RenderOptions {
         french: config.french(&page.lang),
+        english: config.english(&page.lang),
         highlight: false,
         id_prefix: "",
         reserved_ids: &[],

@@ -168,9 +168,33 @@ fn read_file(settings: &Settings, rel: &str, full: &Path, found: &mut Found, rep
         found.old_urls.extend(page.old_url.map(|url| (url, target)));
         return;
     }
+    if let Some(layout) = layout_with_the_content(&page, &parsed.body) {
+        let message = format!(
+            "the page's text is in its layout `{layout}`, not in the page: write it into the page"
+        );
+        report.note(rel, None, message);
+    }
     page.body = parsed.body;
     page.body_line = parsed.body_line;
     found.pages.push(page);
+}
+
+/// The page's own layout when the page has no text of its own (a `research` layout that
+/// holds the page's content): gazette's theme will not show it.
+fn layout_with_the_content<'a>(page: &'a Page, body: &str) -> Option<&'a str> {
+    let layout = page.front.layout.as_deref()?;
+    let mut text = body.to_string();
+    while let Some(start) = text.find("<!--") {
+        let end = text[start..]
+            .find("-->")
+            .map_or(text.len(), |e| start + e + 3);
+        text.replace_range(start..end, "");
+    }
+    let standard = matches!(
+        layout,
+        "default" | "page" | "post" | "home" | "none" | "null"
+    );
+    (!standard && text.trim().is_empty()).then_some(layout)
 }
 
 /// A page whose body loops over the posts: the list gazette makes for the section.

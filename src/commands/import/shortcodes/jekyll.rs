@@ -108,7 +108,8 @@ fn jekyll_output(body: &str, start: usize, end: usize, inner: &str, out: &mut Ou
 fn find_liquid_end(body: &str, from: usize, end_name: &str) -> Option<Range<usize>> {
     let mut at = from;
     while let Some(found) = body[at..].find("{%").map(|i| i + at) {
-        let close = body[found..].find("%}")? + found + 2;
+        // The closer is looked for after the opener: `{%}` is no tag.
+        let close = body[found + 2..].find("%}")? + found + 4;
         let inner =
             body[found + 2..close - 2].trim_matches(|c: char| c.is_whitespace() || c == '-');
         if inner == end_name {

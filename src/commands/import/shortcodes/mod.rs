@@ -322,7 +322,8 @@ mod tests {
 
     #[test]
     fn never_panics_on_cut_input() {
-        let text = "{{< figure src=\"é\" >}}{% highlight %}{{ youtube(id=\"x\") }}{{/* a";
+        let text = "{{< figure src=\"é\" >}}{% highlight %}{%}{% endhighlight %}{%}{% raw %}\
+                    {%}{{ youtube(id=\"x\") }}{{/* a";
         for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
             for engine in [Engine::Hugo, Engine::Zola, Engine::Jekyll] {
                 let _ = convert(engine, &text[..end], &no_refs);
@@ -386,7 +387,10 @@ mod properties {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(500))]
+        // 500 cases by default; PROPTEST_CASES=100000 for a long run.
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(500)
+        ))]
 
         #[test]
         fn no_input_makes_the_import_panic(text in pieces()) {
