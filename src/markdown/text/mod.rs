@@ -124,9 +124,15 @@ impl<'o> Writer<'o> {
     /// Text as the HTML shows it: typeset already, but in image descriptions.
     fn text(&mut self, text: &str) {
         if self.in_image {
-            let text = match self.options.french {
-                true => crate::typography::french_after(text, self.alt_last),
-                false => text.to_string(),
+            use crate::typography::{Rules, typeset_after};
+            let rules = match (self.options.french, self.options.english) {
+                (true, _) => Some(Rules::French),
+                (false, true) => Some(Rules::English),
+                (false, false) => None,
+            };
+            let text = match rules {
+                Some(rules) => typeset_after(rules, text, self.alt_last),
+                None => text.to_string(),
             };
             self.alt_last = text.chars().last().or(self.alt_last);
             self.push_text(&text);
