@@ -392,6 +392,11 @@ fn the_text_part_numbers_each_link_once_across_the_message() {
         text.contains("[Le graphique d’aujourd’hui\u{a0}: trois barres]"),
         "an image's description is typeset: {text}"
     );
+    let english = site.read("en/issues/1/email.txt");
+    assert!(
+        english.contains("[Today’s chart: three bars]"),
+        "in English too: {english}"
+    );
 }
 
 /// `GAZETTE_BLESS=1` rewrites the golden files instead of comparing.

@@ -303,6 +303,17 @@ mod tests {
     }
 
     #[test]
+    fn a_webp_becomes_a_png_pixel_for_pixel() {
+        let pixels: Vec<u8> = (0..40 * 30 * 4).map(|i| (i % 256) as u8).collect();
+        let mut webp = Vec::new();
+        image_webp::WebPEncoder::new(&mut webp)
+            .encode(&pixels, 40, 30, image_webp::ColorType::Rgba8)
+            .unwrap();
+        assert_eq!(shown_size(Format::Webp, &webp), Some((40, 30)));
+        assert_eq!(decoded_size(&webp_png(&webp).unwrap()), (40, 30));
+    }
+
+    #[test]
     fn what_cannot_be_read_is_not_sized() {
         for bytes in [
             &b""[..],

@@ -341,6 +341,40 @@ pub(super) fn trim_line_end(out: &mut String, line_start: usize) {
 mod tests {
     use super::*;
 
+    fn cells(rows: &[&[&str]]) -> Vec<Vec<Vec<Piece>>> {
+        rows.iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| vec![Piece::Text(c.to_string())])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tables_of_any_shape_lay_out_within_the_width_or_as_a_list() {
+        let ragged = Table {
+            rows: cells(&[&["a", "b"], &["1"], &[], &["x", "y", "z"]]),
+            head: 1,
+            ..Table::default()
+        };
+        assert_eq!(
+            ragged.layout(72, &[]),
+            "a | b |\n--+---+--\n1 |   |\n  |   |\nx | y | z"
+        );
+        let headless = Table {
+            rows: cells(&[&["long cell text"; 8]]),
+            ..Table::default()
+        };
+        let list = headless.layout(40, &[]);
+        assert!(
+            list.starts_with("- long cell text\n  long cell text"),
+            "{list}"
+        );
+        assert!(list.lines().all(|l| l.chars().count() <= 40), "{list}");
+        assert_eq!(Table::default().layout(72, &[]), "");
+    }
+
     /// Wrapping as first written, a word at a time: the oracle for the faster one.
     fn reference_wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
         let lines = text.len() / width.max(1) + 1;

@@ -124,9 +124,15 @@ impl<'o> Writer<'o> {
     /// Text as the HTML shows it: typeset already, but in image descriptions.
     fn text(&mut self, text: &str) {
         if self.in_image {
-            let text = match self.options.french {
-                true => crate::typography::french_after(text, self.alt_last),
-                false => text.to_string(),
+            use crate::typography::{Rules, typeset_after};
+            let rules = match (self.options.french, self.options.english) {
+                (true, _) => Some(Rules::French),
+                (false, true) => Some(Rules::English),
+                (false, false) => None,
+            };
+            let text = match rules {
+                Some(rules) => typeset_after(rules, text, self.alt_last),
+                None => text.to_string(),
             };
             self.alt_last = text.chars().last().or(self.alt_last);
             self.push_text(&text);
@@ -154,25 +160,18 @@ impl<'o> Writer<'o> {
                     ..Table::default()
                 });
             }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.rows.push(Vec::new());
+                }
+            }
             Tag::BlockQuote(_) => self.nesting.push(Nest::Quote),
             Tag::List(start) => {
                 self.flush_inline();
                 self.list_opens |= !self.in_item();
                 self.nesting.push(Nest::List(start));
             }
-            Tag::Item => {
-                let marker = match self.nesting.last_mut() {
-                    Some(Nest::List(Some(n))) => {
-                        *n += 1;
-                        format!("{}. ", *n - 1)
-                    }
-                    _ => "- ".to_string(),
-                };
-                self.nesting.push(Nest::Item {
-                    marker,
-                    used: false,
-                });
-            }
+            Tag::Item => self.start_item(),
             Tag::CodeBlock(_) => {
                 self.flush_inline();
                 self.code = Some(String::new());
@@ -202,13 +201,23 @@ impl<'o> Writer<'o> {
                 self.push_text("[");
                 self.open_link(url);
             }
-            Tag::TableHead | Tag::TableRow => {
-                if let Some(table) = &mut self.table {
-                    table.rows.push(Vec::new());
-                }
-            }
             _ => {}
         }
+    }
+
+    /// A list item: its marker, `- ` or the list's next number.
+    fn start_item(&mut self) {
+        let marker = match self.nesting.last_mut() {
+            Some(Nest::List(Some(n))) => {
+                *n += 1;
+                format!("{}. ", *n - 1)
+            }
+            _ => "- ".to_string(),
+        };
+        self.nesting.push(Nest::Item {
+            marker,
+            used: false,
+        });
     }
 
     fn end(&mut self, tag: TagEnd) {

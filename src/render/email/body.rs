@@ -175,6 +175,43 @@ mod tests {
         );
     }
 
+    /// Any mix of the pieces the rewrites look for, cut anywhere: no panic, and the text of
+    /// the HTML kept.
+    #[test]
+    fn any_html_goes_through_without_a_panic() {
+        let pieces = [
+            "<pre class=\"code\"><code>",
+            "</code></pre>",
+            "<span style=\"color:#1\">",
+            "</span>",
+            "\n",
+            "\t",
+            "  x",
+            "é",
+            "<a href=\"#n\" class=\"footnote-back\">↩</a>",
+            "</p>\n",
+            "<p>",
+            " id=\"n\"",
+            "<li id=\"n\">",
+            "<img src=\"https://g.example/c.svg\">",
+            "<input type=\"checkbox\">",
+            "<",
+            ">",
+            "\"",
+        ];
+        let images = BTreeMap::new();
+        let restyler = Restyler::default();
+        let mut next = crate::test_support::xorshift(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..3_000 {
+            let n = (next() % 14) as usize;
+            let html: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let out = email_body(&html, &restyler, &place(&images));
+            assert_eq!(out.contains('é'), html.contains('é'), "{html:?} -> {out:?}");
+        }
+    }
+
     #[test]
     fn a_back_link_after_anything_but_a_paragraph_stays() {
         let html = "<li id=\"n\"><pre>x</pre>\n<a href=\"#r\" class=\"footnote-back\">↩</a></li> class=\"footnote-back\"";

@@ -132,7 +132,7 @@ fn subscribe_page(inputs: &Inputs, lang: &str) -> Option<String> {
 /// What the templates of issue `issue`'s email edition (in edition `edition`) see, besides
 /// the values its language shares (`Inputs::shared`).
 pub(crate) fn values(inputs: &Inputs, edition: usize, issue: usize) -> Values {
-    let (config, site) = (&*inputs.config, &*inputs.site);
+    let site = &*inputs.site;
     let lang = site.editions[edition].lang.as_str();
     let issue_data = &site.editions[edition].issues[issue];
     let images = images(inputs, edition, issue);
@@ -154,30 +154,7 @@ pub(crate) fn values(inputs: &Inputs, edition: usize, issue: usize) -> Values {
         .articles
         .iter()
         .enumerate()
-        .map(|(i, &id)| {
-            let page = &site.pages[id];
-            let url = config.absolute(&page.path);
-            let body = inputs.bodies.body(id);
-            let anchor = format!("a{}", i + 1);
-            let place = body::Place {
-                page_url: &url,
-                prefix: &format!("{anchor}-"),
-                images: &images,
-            };
-            let html = body::email_body(&body.html, &inputs.restyler, &place);
-            EmailArticle {
-                title: &page.title,
-                plain_title: &page.front.title,
-                description: page.description.as_deref(),
-                date: page.front.date.map(|d| d.to_rfc3339()),
-                authors: &page.front.authors,
-                reading_time: body.reading_minutes,
-                content: Value::safe_string(&html),
-                text: plain_text(inputs, id).layout(TEXT_WIDTH, &mut numbers),
-                anchor,
-                url,
-            }
-        })
+        .map(|(i, &id)| article(inputs, i, id, &images, &mut numbers))
         .collect();
     let mut values: Values = vec![
         ("lang", Value::from(lang)),
@@ -196,6 +173,39 @@ pub(crate) fn values(inputs: &Inputs, edition: usize, issue: usize) -> Values {
         ("images", Value::from_serializable(&images)),
     ]);
     values
+}
+
+/// Article `id`, the `index`th of its issue, as the email shows it; its text's links
+/// numbered by `numbers`, which goes on from the bodies before it.
+fn article<'a>(
+    inputs: &'a Inputs,
+    index: usize,
+    id: usize,
+    images: &BTreeMap<String, EmailImage>,
+    numbers: &mut LinkNumbers,
+) -> EmailArticle<'a> {
+    let page = &inputs.site.pages[id];
+    let url = inputs.config.absolute(&page.path);
+    let body = inputs.bodies.body(id);
+    let anchor = format!("a{}", index + 1);
+    let place = body::Place {
+        page_url: &url,
+        prefix: &format!("{anchor}-"),
+        images,
+    };
+    let html = body::email_body(&body.html, &inputs.restyler, &place);
+    EmailArticle {
+        title: &page.title,
+        plain_title: &page.front.title,
+        description: page.description.as_deref(),
+        date: page.front.date.map(|d| d.to_rfc3339()),
+        authors: &page.front.authors,
+        reading_time: body.reading_minutes,
+        content: Value::safe_string(&html),
+        text: plain_text(inputs, id).layout(TEXT_WIDTH, numbers),
+        anchor,
+        url,
+    }
 }
 
 /// The same issue in the other languages that have it.
