@@ -131,6 +131,41 @@ fn unknown_config_key() {
 }
 
 #[test]
+fn every_unknown_config_key_is_named_in_one_run_with_gazettes_name() {
+    let (error, messages) = fails_cleanly(|s| {
+        let config = std::fs::read_to_string(s.root().join("config.toml")).unwrap();
+        let config = config
+            .replace(
+                "paginate_by = 2",
+                "paginate_by = 2\nbaseURL = \"https://x.org/\"",
+            )
+            .replace(
+                "description = \"A test site\"",
+                "description = \"A test site\"\nlanguageName = \"English\"",
+            );
+        s.write(
+            "config.toml",
+            &format!("{config}\n[taxonomies]\ncategory = \"categories\"\n"),
+        );
+    });
+    assert!(matches!(error, Error::Many(_)), "{error:?}");
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(
+        messages[0]
+            .starts_with("config.toml:4:1: unknown key `baseURL`: gazette calls it base_url"),
+        "{messages:#?}"
+    );
+    assert_eq!(
+        messages[1],
+        "config.toml:13:1: unknown key `languages.en.languageName`: gazette calls it title"
+    );
+    assert!(
+        messages[2].contains(": unknown key `taxonomies`: gazette calls it tags"),
+        "{messages:#?}"
+    );
+}
+
+#[test]
 fn template_syntax_error_names_the_template_and_line() {
     let (error, messages) = fails_cleanly(|s| {
         s.write("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title \n{% endblock content %}\n");

@@ -377,3 +377,40 @@ fn control_characters_never_reach_the_html_and_empty_json_summaries_are_left_out
         "no summary rather than an empty one: {item}"
     );
 }
+
+#[test]
+fn check_finds_redirects_to_nowhere_and_config_naming_sections_that_do_not_exist() {
+    let site = TestSite::fixture("bilingual");
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!(
+            "{config}\n[permalinks]\nnew = \"/:year/:slug/\"\nnews = \"/:year/:slug/\"\n\
+             [redirects]\n\"/old/\" = \"/fr/nowhere/\"\n\"/older/\" = \"/fr/\"\n\
+             [sections.artciles]\nhome = false\n"
+        ),
+    );
+    let diagnostics = gazette::commands::check::check(&site.root(), false);
+    let errors: Vec<String> = diagnostics.errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        errors,
+        [
+            "config.toml:17:1: redirect \"/old/\" leads nowhere: the site has nothing at /fr/nowhere/"
+        ]
+    );
+    let warnings: Vec<String> = diagnostics.warnings.iter().map(|w| w.to_string()).collect();
+    let in_vain: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("which has no articles"))
+        .collect();
+    assert_eq!(in_vain.len(), 2, "{warnings:#?}");
+    assert!(
+        in_vain[0].starts_with("config.toml:14:1: warning: [permalinks] names section \"new\"")
+            && in_vain[0].ends_with("the sections with articles are news"),
+        "{in_vain:#?}"
+    );
+    assert!(
+        in_vain[1].starts_with("config.toml:19:11: warning: [sections] names section \"artciles\""),
+        "{in_vain:#?}"
+    );
+}

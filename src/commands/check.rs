@@ -59,6 +59,10 @@ fn check_prepared(prepared: &Prepared, diagnostics: &mut Diagnostics) {
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     diagnostics.errors.extend(broken_links(prepared, &files));
+    diagnostics.errors.extend(broken_redirects(prepared));
+    diagnostics
+        .warnings
+        .extend(sections_config_names_in_vain(prepared));
     diagnostics.warnings.extend(no_unsubscribe_link(prepared));
     diagnostics
         .warnings
@@ -155,6 +159,68 @@ fn broken_links(prepared: &Prepared, rendered: &[OutputFile]) -> Vec<Error> {
         }
     }
     errors
+}
+
+/// Each `[redirects]` entry that leads to a path the site has nothing at.
+fn broken_redirects(prepared: &Prepared) -> Vec<Error> {
+    let config = &prepared.inputs.config;
+    let files: HashSet<&str> = prepared
+        .inputs
+        .plan
+        .targets
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .collect();
+    config
+        .redirects
+        .iter()
+        .filter(|(_, to)| to.starts_with('/'))
+        .filter(|(_, to)| {
+            let path = to.split(['#', '?']).next().unwrap_or_default();
+            target_file(&files, path).is_none()
+        })
+        .map(|(from, to)| Error::Link {
+            location: config.location_of(&["redirects", from]),
+            message: format!("redirect \"{from}\" leads nowhere: the site has nothing at {to}"),
+        })
+        .collect()
+}
+
+/// A warning for each section named in `[permalinks]` or `[sections.NAME]` that has no
+/// articles: a misspelt folder name would otherwise change nothing, silently.
+fn sections_config_names_in_vain(prepared: &Prepared) -> Vec<Warning> {
+    let config = &prepared.inputs.config;
+    let with_articles: HashSet<&str> = prepared
+        .inputs
+        .site
+        .pages
+        .iter()
+        .filter_map(|page| page.section())
+        .collect();
+    let named = config
+        .permalinks
+        .keys()
+        .map(|name| ("permalinks", name))
+        .chain(config.sections.keys().map(|name| ("sections", name)));
+    named
+        .filter(|(_, name)| !with_articles.contains(name.as_str()))
+        .map(|(table, name)| {
+            let mut known: Vec<&str> = with_articles.iter().copied().collect();
+            known.sort_unstable();
+            Warning {
+                location: config.location_of(&[table, name]),
+                message: format!(
+                    "[{table}] names section \"{name}\", which has no articles (content/{name}/): \
+                     it changes nothing; the sections with articles are {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The output file a site path leads to, as a static host would serve it.

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use crate::error::{Error, Location, Result, closest};
 use crate::lang;
 
+mod keys;
 mod site;
 
 pub(crate) use site::{FeedFormat, HeadingIds, NAV, NavItem, Newsletter, SectionOptions};
@@ -149,11 +150,19 @@ impl Config {
     /// Parses the text of a config file; `path` is only used in messages.
     pub(crate) fn parse(text: &str, root: &Path, path: &Path) -> Result<Config> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let Some(error) = Error::from_many(keys::unknown_keys(text, path)) {
+            return Err(error);
+        }
         let raw: RawConfig = toml::from_str(text).map_err(|e| Error::Config {
             location: toml_error_location(path, text, &e, 1),
             message: toml_error_message(&e),
         })?;
         resolve(raw, root, path, text)
+    }
+
+    /// Where the key at `keys` (`["permalinks", "news"]`) is written in `config.toml`.
+    pub(crate) fn location_of(&self, keys: &[&str]) -> Location {
+        keys::locate(&self.text, Path::new("config.toml"), keys)
     }
 
     pub(crate) fn language(&self, code: &str) -> Option<&Language> {
