@@ -205,18 +205,18 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
             }
             if report.written == 0 && report.deleted == 0 {
                 eprintln!(
-                    "{} is up to date ({} pages, {} files): nothing changed since it was built; \
+                    "{} is up to date ({}, {}): nothing changed since it was built; \
                      checked in {} ms",
                     report::visible(&report.output.display().to_string()),
-                    report.pages,
-                    report.files,
+                    plural(report.pages, "page", "pages"),
+                    plural(report.files, "file", "files"),
                     started.elapsed().as_millis()
                 );
             } else {
                 eprintln!(
-                    "built {} pages ({} files) into {} in {} ms: {} written, {} deleted",
-                    report.pages,
-                    report.files,
+                    "built {} ({}) into {} in {} ms: {} written, {} deleted",
+                    plural(report.pages, "page", "pages"),
+                    plural(report.files, "file", "files"),
                     report::visible(&report.output.display().to_string()),
                     started.elapsed().as_millis(),
                     report.written,
@@ -239,6 +239,11 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
     }
 }
 
+/// `1 file`, `2 files`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn check(root: &std::path::Path, drafts: bool) -> ExitCode {
     let reporter = Reporter::new(root);
     let diagnostics = gazette::commands::check::check(root, drafts);
@@ -248,12 +253,11 @@ fn check(root: &std::path::Path, drafts: bool) -> ExitCode {
     for warning in &diagnostics.warnings {
         reporter.warning(warning);
     }
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     eprintln!(
         "{}, {} in {}",
-        plural(diagnostics.errors.len(), "error"),
-        plural(diagnostics.warnings.len(), "warning"),
-        plural(diagnostics.files, "file")
+        plural(diagnostics.errors.len(), "error", "errors"),
+        plural(diagnostics.warnings.len(), "warning", "warnings"),
+        plural(diagnostics.files, "file", "files")
     );
     if diagnostics.errors.is_empty() {
         ExitCode::SUCCESS
@@ -291,8 +295,9 @@ fn theme(root: &std::path::Path) -> ExitCode {
             }
             if !kept.is_empty() {
                 eprintln!(
-                    "{} files were there already and are left as they are",
-                    kept.len()
+                    "{} there already, left as {}",
+                    plural(kept.len(), "file was", "files were"),
+                    if kept.len() == 1 { "it is" } else { "they are" }
                 );
             }
             ExitCode::SUCCESS

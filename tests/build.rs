@@ -824,7 +824,7 @@ fn permalinks_aliases_redirects_and_old_feed_addresses_keep_old_urls_answering()
         "config.toml",
         &format!(
             "{MINIMAL_CONFIG}\n[permalinks]\nnotes = \"/:year/:month/:day/:slug/\"\n\
-             [redirects]\n\"/blog/page/1/\" = \"/fr/notes/\"\n\
+             [redirects]\n\"/blog/page/1/\" = \"/fr/notes/\"\n\"/blog-en/\" = \"/en/notes/\"\n\
              [languages.en.feed_aliases]\n\"/index.xml\" = \"rss\"\n"
         )
         .replacen(
@@ -841,7 +841,10 @@ fn permalinks_aliases_redirects_and_old_feed_addresses_keep_old_urls_answering()
             "Texte.",
         ),
     );
-    site.write("content/notes/first.en.md", &article("First", "", "Text."));
+    site.write(
+        "content/notes/first.en.md",
+        &article("First", "aliases = [\"/2019/01/old-english/\"]", "Text."),
+    );
     site.build_ok();
     assert!(
         site.exists("fr/2026/11/27/first/index.html"),
@@ -855,8 +858,19 @@ fn permalinks_aliases_redirects_and_old_feed_addresses_keep_old_urls_answering()
         ),
         ("old.html", "https://example.org/fr/2026/11/27/first/"),
         ("blog/page/1/index.html", "https://example.org/fr/notes/"),
+        (
+            "2019/01/old-english/index.html",
+            "https://example.org/en/2026/11/27/first/",
+        ),
+        ("blog-en/index.html", "https://example.org/en/notes/"),
     ] {
         let page = site.html(old);
+        let lang = if new.contains("/en/") { "en" } else { "fr" };
+        assert_eq!(
+            attr(&page, "html", "lang").as_deref(),
+            Some(lang),
+            "a redirect page is in the language of the page it leads to: {old}"
+        );
         assert_eq!(
             attr(&page, "link[rel=canonical]", "href").as_deref(),
             Some(new),

@@ -353,6 +353,10 @@ fn theme_copies_the_built_in_theme_out_and_never_overwrites() {
         "/* mine */",
         "a file already there is kept"
     );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim_end(),
+        "1 file was there already, left as it is"
+    );
     assert!(
         gazette(&["build", "--root", root.to_str().unwrap()])
             .status

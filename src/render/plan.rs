@@ -105,6 +105,8 @@ pub(crate) struct Redirect {
     pub to: String,
     /// The page whose alias it is; none for `[redirects]` in config.toml.
     pub page: Option<usize>,
+    /// The language of the page it leads to, for the redirect page's `lang`.
+    pub lang: String,
 }
 
 /// Every file of the site, and what it takes to render each.
@@ -575,6 +577,7 @@ fn redirects(config: &Config, site: &Site) -> Vec<Redirect> {
                 from: from.clone(),
                 to: page.path.clone(),
                 page: Some(id),
+                lang: page.lang.clone(),
             })
         })
         .collect();
@@ -582,8 +585,19 @@ fn redirects(config: &Config, site: &Site) -> Vec<Redirect> {
         from: from.clone(),
         to: to.clone(),
         page: None,
+        lang: language_of_path(config, to),
     }));
     redirects
+}
+
+/// The language whose part of the site `path` is in: `/en/…` is English; anything else, an
+/// absolute URL included, the default language.
+fn language_of_path(config: &Config, path: &str) -> String {
+    config
+        .language_codes()
+        .find(|code| *code != config.default_language && path.starts_with(&config.home_path(code)))
+        .unwrap_or(&config.default_language)
+        .to_string()
 }
 
 /// Where the page of a redirect from `from` goes: `/old/` and `/old` -> `old/index.html`,

@@ -25,7 +25,7 @@ pub(crate) fn page(config: &Config, redirect: &Redirect) -> Vec<u8> {
          <meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n\
          <body>\n<p><a href=\"{to}\">{to}</a></p>\n</body>\n</html>\n",
-        lang = escape_xml(&config.default_language),
+        lang = escape_xml(&redirect.lang),
     )
     .into_bytes()
 }
