@@ -257,14 +257,14 @@ impl Config {
 }
 
 fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Config> {
-    let err_at = |key: &str, message: String| Error::Config {
-        location: key_location(path, text, key),
+    let err_at = |keys: &[&str], message: String| Error::Config {
+        location: keys::locate(text, path, keys),
         message,
     };
     let base_url = raw.base_url.trim_end_matches('/').to_string();
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         return Err(err_at(
-            "base_url",
+            &["base_url"],
             format!(
                 "base_url \"{}\" must be an absolute http(s) URL, e.g. \"https://gazette.example\"",
                 raw.base_url
@@ -273,14 +273,14 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
     }
     if raw.languages.is_empty() {
         return Err(err_at(
-            "languages",
+            &["languages"],
             "no languages: add a [languages.fr] table with a title".into(),
         ));
     }
     if !raw.languages.contains_key(&raw.default_language) {
         let known: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
         return Err(err_at(
-            "default_language",
+            &["default_language"],
             format!(
                 "default_language \"{}\" is not one of the configured languages ({})",
                 raw.default_language,
@@ -290,13 +290,13 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
     }
     if raw.paginate_by == 0 {
         return Err(err_at(
-            "paginate_by",
+            &["paginate_by"],
             "paginate_by must be at least 1".into(),
         ));
     }
     if raw.theme.is_empty() || raw.theme.contains(['/', '\\']) || raw.theme.starts_with('.') {
         return Err(err_at(
-            "theme",
+            &["theme"],
             format!(
                 "theme \"{}\" must be a folder name under themes/",
                 raw.theme
@@ -308,13 +308,13 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
     for (code, language) in raw.languages {
         if lang::split_suffix(&format!("x.{code}.md")).is_none_or(|(_, l)| l != Some(&code)) {
             return Err(err_at(
-                &format!("languages.{code}"),
+                &["languages", &code],
                 format!("\"{code}\" is not a language code: use two letters, e.g. fr or en"),
             ));
         }
         if let Some(alias) = language.feed_aliases.keys().find(|a| !is_site_path(a)) {
             return Err(err_at(
-                "feed_aliases",
+                &["languages", &code, "feed_aliases", alias],
                 format!("feed alias \"{alias}\" must be a path of this site, e.g. \"/index.xml\""),
             ));
         }
@@ -355,14 +355,15 @@ fn resolve(raw: RawConfig, root: &Path, path: &Path, text: &str) -> Result<Confi
 }
 
 /// Refuses permalink patterns, redirects and a subscribe URL that cannot work.
-fn check_urls(raw: &RawConfig, err_at: &impl Fn(&str, String) -> Error) -> Result<()> {
+fn check_urls(raw: &RawConfig, err_at: &impl Fn(&[&str], String) -> Error) -> Result<()> {
     for (section, pattern) in &raw.permalinks {
-        check_permalink(pattern).map_err(|m| err_at(section, format!("permalinks: {m}")))?;
+        check_permalink(pattern)
+            .map_err(|m| err_at(&["permalinks", section], format!("permalinks: {m}")))?;
     }
     for (from, to) in &raw.redirects {
         if !is_site_path(from) || !(is_site_path(to) || to.starts_with("https://")) {
             return Err(err_at(
-                "redirects",
+                &["redirects", from],
                 format!(
                     "redirect \"{from}\" = \"{to}\": both must be paths of this site from its \
                      root (\"/old/\" = \"/new/\"), or the target an https:// URL"
@@ -370,36 +371,22 @@ fn check_urls(raw: &RawConfig, err_at: &impl Fn(&str, String) -> Error) -> Resul
             ));
         }
     }
-    let subscribe_urls = std::iter::once(&raw.newsletter)
-        .chain(raw.languages.values().filter_map(|l| l.newsletter.as_ref()))
-        .filter_map(|n| n.subscribe_url.as_deref());
-    for url in subscribe_urls {
+    let subscribe_urls = std::iter::once((vec!["newsletter"], &raw.newsletter))
+        .chain(raw.languages.iter().filter_map(|(code, l)| {
+            let keys = vec!["languages", code.as_str(), "newsletter"];
+            l.newsletter.as_ref().map(|n| (keys, n))
+        }))
+        .filter_map(|(keys, n)| n.subscribe_url.as_deref().map(|url| (keys, url)));
+    for (mut keys, url) in subscribe_urls {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
+            keys.push("subscribe_url");
             return Err(err_at(
-                "subscribe_url",
+                &keys,
                 format!("subscribe_url \"{url}\" must be the mailing tool's https:// form address"),
             ));
         }
     }
     Ok(())
-}
-
-/// Where `key = ` (or `[key]`) is written, for messages about a value that parsed but is wrong.
-fn key_location(path: &Path, text: &str, key: &str) -> Location {
-    let last = key.rsplit('.').next().unwrap_or(key);
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let assigns = trimmed
-            .strip_prefix(last)
-            .is_some_and(|after| after.trim_start().starts_with('='));
-        if assigns || trimmed.starts_with(&format!("[{key}]")) {
-            let indent = line.len() - trimmed.len();
-            return Location::from_offset(path, text, offset + indent, 1);
-        }
-        offset += line.len();
-    }
-    Location::file(path)
 }
 
 /// The file location of a TOML error in `text`, which starts at line `first_line` of the file.
@@ -463,6 +450,29 @@ title = "The Gazette"
             "{message}"
         );
         assert!(message.contains("did you mean `paginate_by`?"), "{message}");
+    }
+
+    #[test]
+    fn values_that_cannot_work_are_refused_at_their_line() {
+        let cases = [
+            (
+                "[languages.en.feed_aliases]\n\"index.xml\" = \"rss\"\n",
+                "config.toml:9:1: feed alias \"index.xml\" must be a path",
+            ),
+            (
+                "[languages.en.newsletter]\nsubscribe_url = \"ftp://x\"\n",
+                "config.toml:9:1: subscribe_url \"ftp://x\"",
+            ),
+            (
+                "[redirects]\n\"/a/\" = \"/b/\"\n\"old\" = \"/new/\"\n",
+                "config.toml:10:1: redirect \"old\"",
+            ),
+        ];
+        for (added, expected) in cases {
+            let text = format!("{GOOD}{added}");
+            let err = Config::parse(&text, Path::new("."), Path::new("config.toml")).unwrap_err();
+            assert!(err.to_string().starts_with(expected), "{err}");
+        }
     }
 
     #[test]
