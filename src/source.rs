@@ -370,7 +370,10 @@ fn classify(dir: &str, stem: &str) -> std::result::Result<SourceKind, String> {
 
 /// Reads a text file: UTF-8 or a clear error with the line and byte; BOM and CRLF removed.
 pub(crate) fn read_text(full: &Path, shown: &Path) -> Result<String> {
-    let meta = std::fs::metadata(full).map_err(|e| Error::io(shown, e))?;
+    use std::io::Read;
+    // One path lookup for both the size and the bytes (sites have thousands of files).
+    let mut file = std::fs::File::open(full).map_err(|e| Error::io(shown, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(shown, e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Error::Content {
             location: Location::file(shown),
@@ -381,7 +384,9 @@ pub(crate) fn read_text(full: &Path, shown: &Path) -> Result<String> {
             ),
         });
     }
-    let bytes = std::fs::read(full).map_err(|e| Error::io(shown, e))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)
+        .map_err(|e| Error::io(shown, e))?;
     let text = decode(bytes, shown)?;
     Ok(normalise_newlines(text))
 }

@@ -118,6 +118,8 @@ pub(crate) struct SitePlan {
     pub targets: Vec<(String, Target)>,
     pub index: HashMap<String, usize>,
     pub redirects: Vec<Redirect>,
+    /// Where the `Raster` targets are among `targets` (each email looks for its own).
+    pub rasters: std::ops::Range<usize>,
     /// The sizes of the site's images, and their resized variants (targets `Image(n)`).
     pub images: super::images::Images,
     /// What every template sees of the configuration, converted once.
@@ -183,9 +185,11 @@ impl SitePlan {
             })
             .collect();
         let images = super::images::plan(config, &on_disk);
+        let first_raster = targets.len();
         for (path, raster) in super::raster::targets(config, site, &copies) {
             targets.push((path, Target::Raster(raster)));
         }
+        let rasters = first_raster..targets.len();
         for (path, source) in copies {
             targets.push((path, Target::Copy(source)));
         }
@@ -214,6 +218,7 @@ impl SitePlan {
             targets,
             index,
             redirects,
+            rasters,
             images,
             config: super::views::config_value(config),
         })

@@ -91,9 +91,7 @@ pub(crate) fn images(
     let issue = &inputs.site.editions[edition].issues[issue];
     let shows = |id: &usize| issue.articles.contains(id) || issue.intro == Some(*id);
     let config = &inputs.config;
-    inputs
-        .plan
-        .targets
+    inputs.plan.targets[inputs.plan.rasters.clone()]
         .iter()
         .filter_map(|(_, target)| match target {
             Target::Raster(raster) if raster.pages.iter().any(shows) => Some(raster),
