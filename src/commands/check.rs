@@ -103,8 +103,7 @@ pub(crate) fn ids_in(html: &str) -> HashSet<&str> {
 }
 
 fn broken_links(prepared: &Prepared, rendered: &[OutputFile]) -> Vec<Error> {
-    let plan = &prepared.inputs.plan;
-    let files: HashSet<&str> = plan.targets.iter().map(|(p, _)| p.as_str()).collect();
+    let files = site_files(prepared);
     let ids: HashMap<&str, HashSet<&str>> = rendered
         .iter()
         .filter(|f| f.path.ends_with(".html"))
@@ -164,13 +163,7 @@ fn broken_links(prepared: &Prepared, rendered: &[OutputFile]) -> Vec<Error> {
 /// Each `[redirects]` entry that leads to a path the site has nothing at.
 fn broken_redirects(prepared: &Prepared) -> Vec<Error> {
     let config = &prepared.inputs.config;
-    let files: HashSet<&str> = prepared
-        .inputs
-        .plan
-        .targets
-        .iter()
-        .map(|(p, _)| p.as_str())
-        .collect();
+    let files = site_files(prepared);
     config
         .redirects
         .iter()
@@ -221,6 +214,12 @@ fn sections_config_names_in_vain(prepared: &Prepared) -> Vec<Warning> {
             }
         })
         .collect()
+}
+
+/// Every file the site's output has.
+fn site_files(prepared: &Prepared) -> HashSet<&str> {
+    let targets = &prepared.inputs.plan.targets;
+    targets.iter().map(|(path, _)| path.as_str()).collect()
 }
 
 /// The output file a site path leads to, as a static host would serve it.

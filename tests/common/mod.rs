@@ -2,6 +2,7 @@
 //! default theme, and read its output as parsed HTML.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod http;
 pub mod server;
 

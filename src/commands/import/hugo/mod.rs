@@ -88,8 +88,6 @@ pub(crate) fn read(root: &Path) -> Result<Site> {
     })
 }
 
-// ---- Configuration
-
 // ---- Content
 
 /// The content folders to read: one per language that has its own, else the site's one.

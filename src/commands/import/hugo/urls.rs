@@ -258,16 +258,17 @@ pub(super) fn list_urls(settings: &Settings, pages: &[Page]) -> Vec<(String, Tar
             .iter()
             .filter(|p| matches!(p.place, Place::Article(_) | Place::Standalone))
             .count();
-        for n in 1..=pages_for(regular, settings.paginate) {
-            urls.push((
-                format!("{prefix}page/{n}/"),
-                Target::Home {
-                    lang: lang.clone(),
-                    page: n,
-                },
-            ));
-        }
-        urls.push((format!("{prefix}index.xml"), feed(&lang)));
+        let home = |page| Target::Home {
+            lang: lang.clone(),
+            page,
+        };
+        pages_and_feed(
+            &mut urls,
+            &prefix,
+            pages_for(regular, settings.paginate),
+            &lang,
+            home,
+        );
         section_urls(settings, &lang, &prefix, &published, &mut urls);
         taxonomy_urls(settings, language, &prefix, &published, &mut urls);
     }
@@ -279,6 +280,21 @@ fn feed(lang: &str) -> Target {
         lang: lang.to_string(),
         kind: FeedKind::Rss,
     }
+}
+
+/// A Hugo list's `base/page/N/` for each of its `pages` (Hugo writes `page/1/` too, as a
+/// redirect), and its RSS feed `base/index.xml`.
+fn pages_and_feed(
+    urls: &mut Vec<(String, Target)>,
+    base: &str,
+    pages: usize,
+    lang: &str,
+    target: impl Fn(usize) -> Target,
+) {
+    for n in 1..=pages {
+        urls.push((format!("{base}page/{n}/"), target(n)));
+    }
+    urls.push((format!("{base}index.xml"), feed(lang)));
 }
 
 fn pages_for(items: usize, per: usize) -> usize {
@@ -318,10 +334,13 @@ fn section_urls(
             page,
         };
         urls.push((base.clone(), target(1)));
-        for n in 1..=pages_for(count, settings.paginate) {
-            urls.push((format!("{base}page/{n}/"), target(n)));
-        }
-        urls.push((format!("{base}index.xml"), feed(lang)));
+        pages_and_feed(
+            urls,
+            &base,
+            pages_for(count, settings.paginate),
+            lang,
+            target,
+        );
     }
 }
 
@@ -357,14 +376,15 @@ fn taxonomy_urls(
             }
         }
         let base = format!("{prefix}{plural}/");
-        urls.push((base.clone(), Target::Tags { lang: lang.clone() }));
-        for n in 1..=pages_for(terms.len(), settings.paginate) {
-            urls.push((
-                format!("{base}page/{n}/"),
-                Target::Tags { lang: lang.clone() },
-            ));
-        }
-        urls.push((format!("{base}index.xml"), feed(lang)));
+        let tags = |_| Target::Tags { lang: lang.clone() };
+        urls.push((base.clone(), tags(1)));
+        pages_and_feed(
+            urls,
+            &base,
+            pages_for(terms.len(), settings.paginate),
+            lang,
+            tags,
+        );
         for (url_term, (term, count)) in terms {
             let term_base = format!("{base}{url_term}/");
             let target = |page| Target::Tag {
@@ -373,13 +393,17 @@ fn taxonomy_urls(
                 page,
             };
             urls.push((term_base.clone(), target(1)));
-            for n in 1..=pages_for(count, settings.paginate) {
-                urls.push((format!("{term_base}page/{n}/"), target(n)));
-            }
-            urls.push((format!("{term_base}index.xml"), feed(lang)));
+            pages_and_feed(
+                urls,
+                &term_base,
+                pages_for(count, settings.paginate),
+                lang,
+                target,
+            );
         }
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
