@@ -216,12 +216,7 @@ impl Driver {
         let injected = self.run(&format!("{}\n;return typeof axe;", axe_source()));
         assert_eq!(injected, json!("object"), "axe loaded on {label}");
         let mut problems = Vec::new();
-        for finding in self
-            .script_async(RUN_AXE)
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
+        for finding in self.script_async(RUN_AXE).as_array().into_iter().flatten() {
             let finding = finding.as_str().unwrap_or("?");
             if finding.contains("(serious)")
                 || finding.contains("(critical)")
