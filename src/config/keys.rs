@@ -13,7 +13,8 @@ struct Table {
     keys: &'static [&'static str],
     /// A key whose value is a table with a shape of its own.
     nested: fn(&str) -> Nested,
-    /// Other engines' names met at this level: lowercase name -> what to write instead.
+    /// Other engines' names met at this level: lowercase name -> what to write instead
+    /// ("nothing: why" where gazette needs no such setting).
     other_names: &'static [(&'static str, &'static str)],
     /// Said after the list of valid keys when nothing close is found.
     elsewhere: &'static str,
@@ -337,7 +338,10 @@ fn check(
 fn hint(shape: &Table, name: &str) -> String {
     let lower = name.to_ascii_lowercase();
     if let Some((_, instead)) = shape.other_names.iter().find(|(other, _)| *other == lower) {
-        return format!("gazette calls it {instead}");
+        return match instead.strip_prefix("nothing") {
+            Some(why) => format!("gazette has no such setting{why}"),
+            None => format!("gazette calls it {instead}"),
+        };
     }
     match closest(name, shape.keys.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
@@ -381,7 +385,11 @@ mod tests {
             messages[4],
             "config.toml:11:1: unknown key `languages.en.languageName`: gazette calls it title"
         );
-        assert!(messages[5].starts_with("config.toml:12:1: unknown key `languages.en.weight`"));
+        assert_eq!(
+            messages[5],
+            "config.toml:12:1: unknown key `languages.en.weight`: gazette has no such setting: \
+             the default language comes first, then the others by code"
+        );
     }
 
     #[test]
