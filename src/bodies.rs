@@ -219,7 +219,6 @@ impl Bodies {
             let mut rendered = rendered;
             if let Some(body) = Arc::get_mut(&mut rendered).filter(|_| self.lean) {
                 body.links = Vec::new();
-                body.anchors = Vec::new();
             }
             // A body only lists show (no file reads it whole) is outlined at once.
             if self.slots[id].reads_left.load(Ordering::Relaxed) == 0 {

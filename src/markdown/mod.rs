@@ -77,8 +77,6 @@ pub(crate) struct Rendered {
     pub warnings: Vec<Problem>,
     /// Every link and image target, absolute, with its offset (for `gazette check`).
     pub links: Vec<(usize, String)>,
-    /// Every id the HTML defines (headings, footnotes).
-    pub anchors: Vec<String>,
     /// The body as plain text, when asked for (`render_with_text`), to be laid out.
     pub text: Option<PlainText>,
     /// Where the body first nests deeper than `MAX_DEPTH` elements, if it does. Pages show
@@ -685,7 +683,6 @@ impl<'o, 'a> State<'o, 'a> {
             id = format!("{base}-{count}");
         }
         self.ids.insert(id.clone(), 0);
-        self.rendered.anchors.push(id.clone());
         id
     }
 
@@ -758,7 +755,6 @@ impl<'o, 'a> State<'o, 'a> {
         } else {
             format!("{target}-ref-{uses}")
         };
-        self.rendered.anchors.push(back.clone());
         let html = format!(
             "<sup class=\"footnote-ref\"><a href=\"#{}\" id=\"{}\">{number}</a></sup>",
             escape_html(&target),
@@ -782,7 +778,6 @@ impl<'o, 'a> State<'o, 'a> {
         let mut html = String::from("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
         for (index, def) in defs.into_iter().enumerate() {
             let id = self.footnote_id(&def.label);
-            self.rendered.anchors.push(id.clone());
             let referenced = index < unreferenced;
             html.push_str(&format!("<li id=\"{}\">", escape_html(&id)));
             html::push_html(&mut html, def.events.into_iter());
