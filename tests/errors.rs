@@ -157,7 +157,8 @@ fn every_unknown_config_key_is_named_in_one_run_with_gazettes_name() {
     );
     assert_eq!(
         messages[1],
-        "config.toml:13:1: unknown key `languages.en.languageName`: gazette calls it title"
+        "config.toml:13:1: unknown key `languages.en.languageName`: gazette calls it \
+         language_name, in the theme's i18n/LANG.toml (the language switcher's name)"
     );
     assert!(
         messages[2].contains(": unknown key `taxonomies`: gazette calls it tags"),

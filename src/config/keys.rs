@@ -194,9 +194,15 @@ const LANGUAGE: Table = Table {
         _ => Nested::Free,
     },
     other_names: &[
-        ("languagename", "title"),
-        ("language_name", "title"),
-        ("name", "title"),
+        (
+            "languagename",
+            "language_name, in the theme's i18n/LANG.toml (the language switcher's name)",
+        ),
+        (
+            "language_name",
+            "language_name, in the theme's i18n/LANG.toml (the language switcher's name)",
+        ),
+        ("name", "title (the site's name in this language)"),
         ("languagecode", "locale = \"en_US\""),
         ("code", "the table's name: [languages.en]"),
         (
@@ -383,7 +389,8 @@ mod tests {
         );
         assert_eq!(
             messages[4],
-            "config.toml:11:1: unknown key `languages.en.languageName`: gazette calls it title"
+            "config.toml:11:1: unknown key `languages.en.languageName`: gazette calls it \
+             language_name, in the theme's i18n/LANG.toml (the language switcher's name)"
         );
         assert_eq!(
             messages[5],
