@@ -41,35 +41,34 @@ pub(super) fn email_body(html: &str, restyler: &Restyler, place: &Place) -> Stri
     }
     let html = email_code(restyler, html);
     let html = back_links_inline(&html);
-    let ids = ids_in(&html);
-    rewrite(&html, &ids, place).unwrap_or(html)
+    // Bodies link within themselves: one rewrite takes every `#id` link as leading to the
+    // body's own id, and only when one of them does not, it runs again knowing every id.
+    match rewrite(&html, None, place) {
+        Some(done) if done.linked.is_subset(&done.defined) => done.html,
+        Some(done) => rewrite(&html, Some(&done.defined), place).map_or(html, |again| again.html),
+        None => html,
+    }
 }
 
-/// Every id (and `<a name>`) the HTML defines.
-fn ids_in(html: &str) -> HashSet<String> {
-    let ids = RefCell::new(HashSet::new());
-    let collect = |name: &'static str| {
-        let ids = &ids;
-        move |el: &mut Element| {
-            if let Some(id) = el.get_attribute(name) {
-                ids.borrow_mut().insert(id);
-            }
-            Ok(())
-        }
-    };
-    let settings = RewriteStrSettings::new()
-        .append_element_content_handler(element!("[id]", collect("id")))
-        .append_element_content_handler(element!("a[name]", collect("name")));
-    // Nothing read (HTML lol_html cannot read): no id is taken for the body's.
-    let _ = rewrite_str(html, settings);
-    ids.into_inner()
+/// A body rewritten for the email, with the ids it defines and those its links lead to.
+struct Rewritten {
+    html: String,
+    defined: HashSet<String>,
+    linked: HashSet<String>,
 }
 
-fn rewrite(html: &str, ids: &HashSet<String>, place: &Place) -> Option<String> {
+/// The body with its ids prefixed, its links placed (see `in_email`: `known` are the body's
+/// ids, or None to take every `#id` as one of them), its task boxes as characters and its
+/// images as their PNG.
+fn rewrite(html: &str, known: Option<&HashSet<String>>, place: &Place) -> Option<Rewritten> {
+    let defined = RefCell::new(HashSet::new());
+    let linked = RefCell::new(HashSet::new());
     let prefixed = |name: &'static str| {
+        let defined = &defined;
         move |el: &mut Element| {
             if let Some(id) = el.get_attribute(name).filter(|id| !id.is_empty()) {
                 el.set_attribute(name, &format!("{}{id}", place.prefix))?;
+                defined.borrow_mut().insert(id);
             }
             Ok(())
         }
@@ -79,7 +78,14 @@ fn rewrite(html: &str, ids: &HashSet<String>, place: &Place) -> Option<String> {
         .append_element_content_handler(element!("a[name]", prefixed("name")))
         .append_element_content_handler(element!("[href]", |el| {
             if let Some(href) = el.get_attribute("href") {
-                el.set_attribute("href", &in_email(&href, ids, place))?;
+                let is_own = |id: &str| match known {
+                    Some(ids) => ids.contains(id),
+                    None => {
+                        linked.borrow_mut().insert(id.to_string());
+                        true
+                    }
+                };
+                el.set_attribute("href", &in_email(&href, is_own, place))?;
             }
             Ok(())
         }))
@@ -98,14 +104,19 @@ fn rewrite(html: &str, ids: &HashSet<String>, place: &Place) -> Option<String> {
             }
             Ok(())
         }));
-    rewrite_str(html, settings).ok()
+    let html = rewrite_str(html, settings).ok()?;
+    Some(Rewritten {
+        html,
+        defined: defined.into_inner(),
+        linked: linked.into_inner(),
+    })
 }
 
 /// Where a link leads from the email: `#id` to the body's element in the email when the
-/// body has it, else to the page's.
-fn in_email(href: &str, ids: &HashSet<String>, place: &Place) -> String {
+/// body has it (`is_own`), else to the page's.
+fn in_email(href: &str, is_own: impl FnOnce(&str) -> bool, place: &Place) -> String {
     match href.strip_prefix('#') {
-        Some(id) if ids.contains(id) && !id.is_empty() => format!("#{}{id}", place.prefix),
+        Some(id) if !id.is_empty() && is_own(id) => format!("#{}{id}", place.prefix),
         Some(_) => format!("{}{href}", place.page_url),
         None => href.to_string(),
     }
@@ -160,6 +171,17 @@ mod tests {
         assert_eq!(
             out,
             "<h2 id=\"a2-intro\">I</h2><p>Voir <a href=\"#a2-intro\">ici</a>, <a href=\"https://g.example/fr/a/#ailleurs\">là</a>, <a href=\"https://g.example/fr/a/#\">rien</a> et <a href=\"https://x.io/#intro\">x</a><sup class=\"footnote-ref\"><a href=\"#a2-a-fn-1\" id=\"a2-a-fn-1-ref\">1</a></sup>.</p>\n<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n<li id=\"a2-a-fn-1\"><p>Note.\u{a0}<a href=\"#a2-a-fn-1-ref\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></li>\n</ol>\n</section>\n"
+        );
+    }
+
+    #[test]
+    fn links_forward_to_the_bodys_own_ids_stay_in_the_email() {
+        let html = "<p><a href=\"#fin\">fin</a> <a name=\"haut\"></a></p><h2 id=\"fin\">Fin</h2><p><a href=\"#haut\">haut</a></p>";
+        let images = BTreeMap::new();
+        let out = email_body(html, &Restyler::default(), &place(&images));
+        assert_eq!(
+            out,
+            "<p><a href=\"#a2-fin\">fin</a> <a name=\"a2-haut\"></a></p><h2 id=\"a2-fin\">Fin</h2><p><a href=\"#a2-haut\">haut</a></p>"
         );
     }
 
