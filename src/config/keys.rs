@@ -311,7 +311,10 @@ fn check(
         if !shape.keys.contains(&name) {
             errors.push(Error::Config {
                 location: Location::from_offset(path, text, key.span().start, 1),
-                message: format!("unknown key `{prefix}{name}`: {}", hint(shape, name)),
+                message: format!(
+                    "unknown key `{prefix}{name}`: {}",
+                    hint(shape, name, prefix.is_empty())
+                ),
             });
             continue;
         }
@@ -341,18 +344,36 @@ fn check(
     }
 }
 
-fn hint(shape: &Table, name: &str) -> String {
+/// What to write instead of `name` in a table of `shape` (`top`: the file's top level).
+fn hint(shape: &Table, name: &str, top: bool) -> String {
+    if let Some(hint) = other_name_or_typo(shape, name) {
+        return hint;
+    }
+    // After a `[table]` line every key belongs to that table: a top-level key added at the
+    // end of the file lands in the last one.
+    if !top && (TOP.keys.contains(&name) || other_name_or_typo(&TOP, name).is_some()) {
+        let instead = match TOP.keys.contains(&name) {
+            true => String::new(),
+            false => other_name_or_typo(&TOP, name).map_or(String::new(), |h| format!(" ({h})")),
+        };
+        return format!(
+            "a key of the top level, written here below a [table] line: move it above the \
+             first [table]{instead}"
+        );
+    }
+    format!("valid keys: {}; {}", shape.keys.join(", "), shape.elsewhere)
+}
+
+/// Gazette's name for another engine's `name`, or the key `name` misspells, in `shape`.
+fn other_name_or_typo(shape: &Table, name: &str) -> Option<String> {
     let lower = name.to_ascii_lowercase();
     if let Some((_, instead)) = shape.other_names.iter().find(|(other, _)| *other == lower) {
-        return match instead.strip_prefix("nothing") {
+        return Some(match instead.strip_prefix("nothing") {
             Some(why) => format!("gazette has no such setting{why}"),
             None => format!("gazette calls it {instead}"),
-        };
+        });
     }
-    match closest(name, shape.keys.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!("valid keys: {}; {}", shape.keys.join(", "), shape.elsewhere),
-    }
+    closest(name, shape.keys.iter().copied()).map(|best| format!("did you mean `{best}`?"))
 }
 
 #[cfg(test)]
@@ -439,6 +460,22 @@ mod tests {
         assert_eq!(at(&["permalinks", "news"]), "config.toml:3:1");
         assert_eq!(at(&["sections", "news"]), "config.toml:4:11");
         assert_eq!(at(&["sections", "blog"]), "config.toml");
+    }
+
+    #[test]
+    fn a_top_level_key_below_a_table_is_told_to_move_up() {
+        let text = "base_url = \"x\"\n[newsletter]\nsubscribe_url = \"https://x\"\n\
+                    paginate_by = 5\nbaseURL = \"y\"\n";
+        assert_eq!(
+            messages(text),
+            [
+                "config.toml:4:1: unknown key `newsletter.paginate_by`: a key of the top level, \
+                 written here below a [table] line: move it above the first [table]",
+                "config.toml:5:1: unknown key `newsletter.baseURL`: a key of the top level, \
+                 written here below a [table] line: move it above the first [table] (gazette \
+                 calls it base_url, the whole address with any path: \"https://example.org/blog/\")",
+            ]
+        );
     }
 
     #[test]
