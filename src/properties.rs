@@ -55,16 +55,8 @@ proptest! {
         let resolve = |_: &str| Err::<String, String>("no links".into());
         let options = crate::markdown::RenderOptions {
             french: true,
-            english: false,
-            highlight: false,
             id_prefix: "p-",
-            reserved_ids: &[],
-            heading_ids: Default::default(),
-            page_url: "https://g.example/fr/a/",
-            base_url: "https://g.example",
-            words_per_minute: 200,
-            code_cache: None,
-            resolve: &resolve,
+            ..crate::markdown::RenderOptions::for_tests(&resolve)
         };
         let code = code.trim();
         let body = format!("{prose} `{code}` {prose}\n\n```\n{code}\n```\n");

@@ -801,16 +801,10 @@ fn builds_at_once_into_one_output_take_turns() {
             .expect("every build succeeds");
     }
     assert!(site.read("en/news/first/index.html").contains("At once."));
-    let records: Vec<String> = std::fs::read_dir(site.output())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".gazette-"))
-        .collect();
     assert_eq!(
-        records.len(),
-        2,
-        "the manifest and the lock only: {records:?}"
+        site.records(),
+        [".gazette-lock", ".gazette-output"],
+        "the manifest and the lock only"
     );
     // The manifest lists exactly the files there: one more build finds nothing to do.
     let again = site.build_ok();

@@ -222,16 +222,8 @@ fn a_build_killed_at_any_step_of_the_commit_loses_nothing() {
         assert!(site.exists("en/news/third/index.html"), "{step}");
         assert!(!site.exists("en/news/second/index.html"), "{step}");
         assert!(site.exists(".git/HEAD"), "{step}");
-        let records: Vec<String> = std::fs::read_dir(site.output())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".gazette-"))
-            .collect();
-        let mut records = records;
-        records.sort();
         assert_eq!(
-            records,
+            site.records(),
             [".gazette-lock", ".gazette-output"],
             "{step}: nothing left over"
         );

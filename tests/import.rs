@@ -244,6 +244,12 @@ fn front_of(case: &Case, file: &str) -> toml::Table {
     front.parse().expect("front matter is TOML")
 }
 
+/// The `tags` of an imported page's front matter.
+fn tags_of(front: &toml::Table) -> Vec<&str> {
+    let tags = front["tags"].as_array().expect("tags, a list");
+    tags.iter().filter_map(|t| t.as_str()).collect()
+}
+
 fn note_at(report: &Report, path: &str, line: usize, text: &str) -> bool {
     report.notes.iter().any(|n| {
         n.path.as_deref() == Some(Path::new(path))
@@ -280,12 +286,7 @@ fn hugo_yaml_site_keeps_every_url() {
     let first = front_of(&case, "posts/first-steps/index.en.md");
     assert_eq!(first["slug"].as_str(), Some("first-steps-outside"));
     assert_eq!(first["authors"].as_array().map(Vec::len), Some(1));
-    let tags: Vec<&str> = first["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|t| t.as_str())
-        .collect();
+    let tags = tags_of(&first);
     assert_eq!(tags, ["walking", "maps", "Outdoors", "Getting started"]);
     assert!(first["extra"].get("showToc").is_some());
     assert!(report.kept_keys.contains_key("cover"));
@@ -366,12 +367,7 @@ fn hugo_toml_site_with_a_folder_per_language_keeps_every_url() {
     assert_eq!(json["title"].as_str(), Some("Le carnet illustré"));
     assert!(json["extra"].get("layout").is_some());
     let bonjour = front_of(&case, "notes/bonjour.fr.md");
-    let tags: Vec<&str> = bonjour["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|t| t.as_str())
-        .collect();
+    let tags = tags_of(&bonjour);
     assert_eq!(tags, ["Rust", "Web", "Outils"]);
     assert!(report.notes.is_empty(), "{report}");
     let config = fs::read_to_string(case.site().join("config.toml")).unwrap();
@@ -461,12 +457,7 @@ fn jekyll_site_with_posts_keeps_every_url() {
     // A TAB after the colon, space-separated tags and categories, `ref` pairs translations.
     let hello = front_of(&case, "posts/hello-world.en.md");
     assert_eq!(hello["title"].as_str(), Some("Hello, World"));
-    let tags: Vec<&str> = hello["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|t| t.as_str())
-        .collect();
+    let tags = tags_of(&hello);
     assert_eq!(tags, ["intro", "meta", "news", "update"]);
     assert_eq!(hello["translation_key"].as_str(), Some("hello"));
     assert_eq!(hello["description"].as_str(), Some("The first one."));

@@ -183,13 +183,18 @@ fn broken_redirects(prepared: &Prepared) -> Vec<Error> {
 /// articles: a misspelt folder name would otherwise change nothing, silently.
 fn sections_config_names_in_vain(prepared: &Prepared) -> Vec<Warning> {
     let config = &prepared.inputs.config;
-    let with_articles: HashSet<&str> = prepared
+    // Sorted, for the message.
+    let with_articles: std::collections::BTreeSet<&str> = prepared
         .inputs
         .site
         .pages
         .iter()
         .filter_map(|page| page.section())
         .collect();
+    let known = match with_articles.is_empty() {
+        true => "none".to_string(),
+        false => Vec::from_iter(with_articles.iter().copied()).join(", "),
+    };
     let named = config
         .permalinks
         .keys()
@@ -197,21 +202,12 @@ fn sections_config_names_in_vain(prepared: &Prepared) -> Vec<Warning> {
         .chain(config.sections.keys().map(|name| ("sections", name)));
     named
         .filter(|(_, name)| !with_articles.contains(name.as_str()))
-        .map(|(table, name)| {
-            let mut known: Vec<&str> = with_articles.iter().copied().collect();
-            known.sort_unstable();
-            Warning {
-                location: config.location_of(&[table, name]),
-                message: format!(
-                    "[{table}] names section \"{name}\", which has no articles (content/{name}/): \
-                     it changes nothing; the sections with articles are {}",
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                ),
-            }
+        .map(|(table, name)| Warning {
+            location: config.location_of(&[table, name]),
+            message: format!(
+                "[{table}] names section \"{name}\", which has no articles (content/{name}/): it \
+                 changes nothing; the sections with articles are {known}"
+            ),
         })
         .collect()
 }

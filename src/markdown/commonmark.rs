@@ -23,17 +23,9 @@ fn no_links(_: &str) -> Result<String, String> {
 
 fn options() -> RenderOptions<'static> {
     RenderOptions {
-        french: false,
-        english: false,
-        highlight: false,
-        id_prefix: "",
-        reserved_ids: &[],
-        heading_ids: Default::default(),
         page_url: PAGE,
         base_url: BASE,
-        words_per_minute: 200,
-        code_cache: None,
-        resolve: &no_links,
+        ..RenderOptions::for_tests(&no_links)
     }
 }
 

@@ -45,6 +45,27 @@ pub(crate) struct RenderOptions<'a> {
     pub resolve: &'a (dyn Fn(&str) -> Result<String, String> + Sync),
 }
 
+#[cfg(test)]
+impl<'a> RenderOptions<'a> {
+    /// What the unit tests render with: a page `https://g.example/fr/a/`, plain text (no
+    /// typography, no highlighting); tests change what they look at.
+    pub(crate) fn for_tests(resolve: &'a (dyn Fn(&str) -> Result<String, String> + Sync)) -> Self {
+        RenderOptions {
+            french: false,
+            english: false,
+            highlight: false,
+            id_prefix: "",
+            reserved_ids: &[],
+            heading_ids: HeadingIds::default(),
+            page_url: "https://g.example/fr/a/",
+            base_url: "https://g.example",
+            words_per_minute: 200,
+            code_cache: None,
+            resolve,
+        }
+    }
+}
+
 /// One heading in the table of contents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub(crate) struct Heading {

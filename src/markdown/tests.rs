@@ -11,16 +11,10 @@ fn resolve(target: &str) -> Result<String, String> {
 fn options(french: bool) -> RenderOptions<'static> {
     RenderOptions {
         french,
-        english: false,
         highlight: true,
         id_prefix: "a-",
-        reserved_ids: &[],
-        heading_ids: Default::default(),
         page_url: "https://g.example/fr/articles/a/",
-        base_url: "https://g.example",
-        words_per_minute: 200,
-        code_cache: None,
-        resolve: &resolve,
+        ..RenderOptions::for_tests(&resolve)
     }
 }
 

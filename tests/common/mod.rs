@@ -53,6 +53,18 @@ impl TestSite {
         self.root().join("output")
     }
 
+    /// The names of gazette's own records in the output (`.gazette-*`), sorted.
+    pub fn records(&self) -> Vec<String> {
+        let mut records: Vec<String> = fs::read_dir(self.output())
+            .expect("the output folder")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".gazette-"))
+            .collect();
+        records.sort();
+        records
+    }
+
     pub fn write(&self, rel: &str, text: &str) -> &Self {
         self.write_bytes(rel, text.as_bytes())
     }

@@ -425,16 +425,8 @@ mod tests {
         };
         let options = RenderOptions {
             french,
-            english: false,
-            highlight: false,
             id_prefix: "a-",
-            reserved_ids: &[],
-            heading_ids: Default::default(),
-            page_url: "https://g.example/fr/a/",
-            base_url: "https://g.example",
-            words_per_minute: 200,
-            code_cache: None,
-            resolve: &resolve,
+            ..RenderOptions::for_tests(&resolve)
         };
         render_text(body, &options, 72)
     }

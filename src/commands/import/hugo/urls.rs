@@ -297,6 +297,18 @@ fn pages_and_feed(
     urls.push((format!("{base}index.xml"), feed(lang)));
 }
 
+/// A Hugo list at `base`, with its pages and its feed (see `pages_and_feed`).
+fn list_with_pages(
+    urls: &mut Vec<(String, Target)>,
+    base: &str,
+    pages: usize,
+    lang: &str,
+    target: impl Fn(usize) -> Target,
+) {
+    urls.push((base.to_string(), target(1)));
+    pages_and_feed(urls, base, pages, lang, target);
+}
+
 fn pages_for(items: usize, per: usize) -> usize {
     items.div_ceil(per.max(1)).max(1)
 }
@@ -333,14 +345,8 @@ fn section_urls(
             section: section.clone(),
             page,
         };
-        urls.push((base.clone(), target(1)));
-        pages_and_feed(
-            urls,
-            &base,
-            pages_for(count, settings.paginate),
-            lang,
-            target,
-        );
+        let pages = pages_for(count, settings.paginate);
+        list_with_pages(urls, &base, pages, lang, target);
     }
 }
 
@@ -377,14 +383,8 @@ fn taxonomy_urls(
         }
         let base = format!("{prefix}{plural}/");
         let tags = |_| Target::Tags { lang: lang.clone() };
-        urls.push((base.clone(), tags(1)));
-        pages_and_feed(
-            urls,
-            &base,
-            pages_for(terms.len(), settings.paginate),
-            lang,
-            tags,
-        );
+        let pages = pages_for(terms.len(), settings.paginate);
+        list_with_pages(urls, &base, pages, lang, tags);
         for (url_term, (term, count)) in terms {
             let term_base = format!("{base}{url_term}/");
             let target = |page| Target::Tag {
@@ -392,14 +392,8 @@ fn taxonomy_urls(
                 term: term.clone(),
                 page,
             };
-            urls.push((term_base.clone(), target(1)));
-            pages_and_feed(
-                urls,
-                &term_base,
-                pages_for(count, settings.paginate),
-                lang,
-                target,
-            );
+            let pages = pages_for(count, settings.paginate);
+            list_with_pages(urls, &term_base, pages, lang, target);
         }
     }
 }
