@@ -230,8 +230,8 @@ fn build(options: &gazette::BuildOptions) -> ExitCode {
             let count = error.flatten().len();
             let output = options.output_dir();
             eprintln!(
-                "{count} error{}: the build failed and {} was left as it was",
-                if count == 1 { "" } else { "s" },
+                "{}: the build failed and {} was left as it was",
+                plural(count, "error", "errors"),
                 report::visible(&output.display().to_string())
             );
             ExitCode::from(1)
