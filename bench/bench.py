@@ -113,6 +113,10 @@ def parse_args(argv):
     ap.add_argument("--corpus-generator", type=Path, default=DEFAULT_GENERATOR,
                     help="gen_corpus.py (default <repo>/../shared/bench/gen_corpus.py)")
     ap.add_argument("--json", type=Path, metavar="PATH", help="also write the results as JSON")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also time full builds of gazette's corpus without syntax highlighting, "
+                         "without issues (so no issue pages and no email edition), and without "
+                         "either: what each costs, against the same Hugo runs")
     args = ap.parse_args(argv)
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -268,6 +272,37 @@ def configure_hugo(site):
     text = config.read_text()
     if "[pagination]" not in text:
         config.write_text(f"{text.rstrip()}\n\n[pagination]\npagerSize = {PAGINATE_BY}\n")
+
+
+# What --breakdown takes out of gazette's corpus, one feature at a time and both at once.
+# Each variant is a copy of the corpus, made afresh at every run of the benchmark.
+VARIANTS = {
+    "no-highlighting": ("without syntax highlighting", {"highlight": False}),
+    "no-issues": ("without issues (no issue pages, no email edition)", {"issues": False}),
+    "neither": ("without either", {"highlight": False, "issues": False}),
+}
+ISSUE_LINE = re.compile(r"^issue\s*=.*\n", re.MULTILINE)
+
+
+def variant_corpus(gsite, variant):
+    """A copy of gazette's corpus (its output left out) with what `variant` removes: code
+    highlighting turned off in config.toml, or the `issue` key of every article's front matter
+    deleted (the corpus's front matter is TOML, the key at the start of a line)."""
+    _, removed = VARIANTS[variant]
+    site = gsite.parent / f"{gsite.name}-{variant}"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(gsite, site, ignore=lambda folder, names: ["output"] if Path(folder) == gsite
+                    else [])
+    if removed.get("highlight") is False:
+        config = site / "config.toml"
+        config.write_text(f"highlight_code = false\n{config.read_text()}")
+    if removed.get("issues") is False:
+        for article in (site / "content").rglob("*.md"):
+            text = article.read_text(encoding="utf-8")
+            kept = ISSUE_LINE.sub("", text)
+            if kept != text:
+                article.write_text(kept, encoding="utf-8")
+    return site
 
 
 # --------------------------------------------------------------------------- statistics
@@ -451,9 +486,10 @@ def summarize_full_builds(results):
     return summary
 
 
-def gazette_over(full, hugos):
-    """gazette's medians divided by each Hugo's: below 1, gazette is faster or smaller."""
-    ours = full["gazette"]
+def gazette_over(full, hugos, name="gazette"):
+    """The medians of gazette (or of one of its --breakdown variants) divided by each Hugo's:
+    below 1, gazette is faster or smaller."""
+    ours = full[name]
     return {name: {"wall_s": ratio(ours["wall_s"]["median"], full[name]["wall_s"]["median"]),
                    "rss_mib": ratio(ours["rss_mib"]["median"], full[name]["rss_mib"]["median"]),
                    "output_mib": ratio(ours["output_mib"], full[name]["output_mib"])}
@@ -810,6 +846,12 @@ def prepare_corpora(args, work, pairs, gazette, hugos):
     install_theme(gsite)
     sites = [gsite]
     tools = [Tool("gazette", gazette_build(gazette, gsite), gsite / "output", [gsite / "output"])]
+    if args.breakdown:
+        for variant in VARIANTS:
+            site = variant_corpus(gsite, variant)
+            sites.append(site)
+            tools.append(Tool(f"gazette-{variant}", gazette_build(gazette, site), site / "output",
+                              [site / "output"]))
     if hugos:
         hsite = corpus(work, args.corpus_generator, pairs, "hugo")
         configure_hugo(hsite)
@@ -829,6 +871,9 @@ def bench_size(args, gazette, hugos, work, pairs):
     trash = Trash(work)
     full = summarize_full_builds(full_builds(tools, args.runs, trash))
     result = {"pairs": pairs, "full_build": full, "gazette_over": gazette_over(full, hugos)}
+    if args.breakdown:
+        result["variants_over"] = {f"gazette-{v}": gazette_over(full, hugos, f"gazette-{v}")
+                                   for v in VARIANTS}
     # Untimed: emptying the trash, then one full build into a fresh output/, which also absorbs
     # what the deletion costs the file system afterwards, before the builds into that output.
     print("  emptying the trash, and a full build to build into (untimed)", file=sys.stderr)
@@ -850,7 +895,10 @@ def spread(series, fmt):
 
 
 def tool_label(name, versions):
-    """`gazette 0.2.0`, `Hugo 0.111.3 (hugo-debian)`."""
+    """`gazette 0.2.0`, `gazette 0.2.0 without either`, `Hugo 0.111.3 (hugo-debian)`."""
+    variant = name.removeprefix("gazette-")
+    if variant in VARIANTS:
+        return f"{tool_label('gazette', versions)} {VARIANTS[variant][0]}"
     version = short_version(versions[name])
     return f"gazette {version}" if name == "gazette" else f"Hugo {version} ({name})"
 
@@ -885,6 +933,10 @@ def print_table(result, versions, runs):
         over = result["gazette_over"].get(name)
         over = f"gazette/this: {times(over['wall_s'])} time, {times(over['rss_mib'])} RSS" \
             if over else ""
+        variant = result.get("variants_over", {}).get(name)
+        if variant:
+            over = "this/" + ", ".join(f"{hugo}: {times(v['wall_s'])} time"
+                                       for hugo, v in variant.items())
         print(table_row(f"{tool_label(name, versions)}, full", r, r, over))
     for label, key in (("no change", "no_change_rebuild"),
                        ("one-article edit", "one_article_edit")):
