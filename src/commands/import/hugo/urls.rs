@@ -125,15 +125,20 @@ fn is_mark(c: char) -> bool {
     matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{20d0}'..='\u{20ff}')
 }
 
+/// Hugo's `:contentbasename`: the file's name, or its folder's for a bundle's `index.md`.
+fn content_base_name(entry: &Entry, page: &Page) -> String {
+    if entry.stem == "index" {
+        page.name.clone()
+    } else {
+        entry.stem.clone()
+    }
+}
+
 /// A permalink pattern with the page's values; None for a token gazette cannot place.
 fn expand(pattern: &str, entry: &Entry, page: &Page, section: &str) -> Option<String> {
     let date = page.front.date.and_then(|d| d.date);
     let title = page.front.title.clone().unwrap_or_default();
-    let filename = if entry.stem == "index" {
-        page.name.clone()
-    } else {
-        entry.stem.clone()
-    };
+    let filename = content_base_name(entry, page);
     let slug = page.front.slug.clone();
     let two = |n: Option<u8>| format!("{:02}", n.unwrap_or(1));
     let mut out = String::new();
@@ -172,11 +177,7 @@ fn expand(pattern: &str, entry: &Entry, page: &Page, section: &str) -> Option<St
 /// Hugo's slug or the file name.
 pub(super) fn gazette_slug_source(settings: &Settings, entry: &Entry, page: &Page) -> String {
     let title = page.front.title.clone().unwrap_or_default();
-    let filename = if entry.stem == "index" {
-        page.name.clone()
-    } else {
-        entry.stem.clone()
-    };
+    let filename = content_base_name(entry, page);
     let slug = page.front.slug.clone();
     let pattern = settings.permalinks.get(&section_of(&page.place));
     let last = pattern.and_then(|p| p.trim_end_matches('/').rsplit('/').next().map(String::from));
