@@ -274,32 +274,47 @@ def configure_hugo(site):
         config.write_text(f"{text.rstrip()}\n\n[pagination]\npagerSize = {PAGINATE_BY}\n")
 
 
-# What --breakdown takes out of gazette's corpus, one feature at a time and both at once.
-# Each variant is a copy of the corpus, made afresh at every run of the benchmark.
+# What --breakdown takes out of gazette's corpus, one feature at a time and both at once:
+# {variant: (label, what is removed)}. Each variant is a copy of the corpus, made afresh at
+# every run of the benchmark, and timed as the tool `gazette-VARIANT`.
 VARIANTS = {
-    "no-highlighting": ("without syntax highlighting", {"highlight": False}),
-    "no-issues": ("without issues (no issue pages, no email edition)", {"issues": False}),
-    "neither": ("without either", {"highlight": False, "issues": False}),
+    "no-highlighting": ("without syntax highlighting", {"highlighting"}),
+    "no-issues": ("without issues (no issue pages, no email edition)", {"issues"}),
+    "neither": ("without either", {"highlighting", "issues"}),
 }
 ISSUE_LINE = re.compile(r"^issue\s*=.*\n", re.MULTILINE)
 
 
+def variant_tool(variant):
+    return f"gazette-{variant}"
+
+
+def without_issue(text):
+    """An article's text with its front matter's `issue = N` line deleted (the corpus's front
+    matter is TOML between `+++` lines); the body is left as it is."""
+    if not text.startswith("+++\n"):
+        return text
+    end = text.find("\n+++", 3)
+    if end < 0:
+        return text
+    return "+++\n" + ISSUE_LINE.sub("", text[4:end + 1]) + text[end + 1:]
+
+
 def variant_corpus(gsite, variant):
-    """A copy of gazette's corpus (its output left out) with what `variant` removes: code
-    highlighting turned off in config.toml, or the `issue` key of every article's front matter
-    deleted (the corpus's front matter is TOML, the key at the start of a line)."""
+    """A copy of gazette's corpus (its output left out) without what `variant` removes: code
+    highlighting turned off in config.toml, and/or every article's issue number deleted."""
     _, removed = VARIANTS[variant]
     site = gsite.parent / f"{gsite.name}-{variant}"
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(gsite, site, ignore=lambda folder, names: ["output"] if Path(folder) == gsite
                     else [])
-    if removed.get("highlight") is False:
+    if "highlighting" in removed:
         config = site / "config.toml"
         config.write_text(f"highlight_code = false\n{config.read_text()}")
-    if removed.get("issues") is False:
+    if "issues" in removed:
         for article in (site / "content").rglob("*.md"):
             text = article.read_text(encoding="utf-8")
-            kept = ISSUE_LINE.sub("", text)
+            kept = without_issue(text)
             if kept != text:
                 article.write_text(kept, encoding="utf-8")
     return site
@@ -486,10 +501,10 @@ def summarize_full_builds(results):
     return summary
 
 
-def gazette_over(full, hugos, name="gazette"):
+def gazette_over(full, hugos, tool="gazette"):
     """The medians of gazette (or of one of its --breakdown variants) divided by each Hugo's:
     below 1, gazette is faster or smaller."""
-    ours = full[name]
+    ours = full[tool]
     return {name: {"wall_s": ratio(ours["wall_s"]["median"], full[name]["wall_s"]["median"]),
                    "rss_mib": ratio(ours["rss_mib"]["median"], full[name]["rss_mib"]["median"]),
                    "output_mib": ratio(ours["output_mib"], full[name]["output_mib"])}
@@ -850,8 +865,8 @@ def prepare_corpora(args, work, pairs, gazette, hugos):
         for variant in VARIANTS:
             site = variant_corpus(gsite, variant)
             sites.append(site)
-            tools.append(Tool(f"gazette-{variant}", gazette_build(gazette, site), site / "output",
-                              [site / "output"]))
+            tools.append(Tool(variant_tool(variant), gazette_build(gazette, site),
+                              site / "output", [site / "output"]))
     if hugos:
         hsite = corpus(work, args.corpus_generator, pairs, "hugo")
         configure_hugo(hsite)
@@ -872,7 +887,7 @@ def bench_size(args, gazette, hugos, work, pairs):
     full = summarize_full_builds(full_builds(tools, args.runs, trash))
     result = {"pairs": pairs, "full_build": full, "gazette_over": gazette_over(full, hugos)}
     if args.breakdown:
-        result["variants_over"] = {f"gazette-{v}": gazette_over(full, hugos, f"gazette-{v}")
+        result["variants_over"] = {variant_tool(v): gazette_over(full, hugos, variant_tool(v))
                                    for v in VARIANTS}
     # Untimed: emptying the trash, then one full build into a fresh output/, which also absorbs
     # what the deletion costs the file system afterwards, before the builds into that output.
@@ -896,9 +911,9 @@ def spread(series, fmt):
 
 def tool_label(name, versions):
     """`gazette 0.2.0`, `gazette 0.2.0 without either`, `Hugo 0.111.3 (hugo-debian)`."""
-    variant = name.removeprefix("gazette-")
-    if variant in VARIANTS:
-        return f"{tool_label('gazette', versions)} {VARIANTS[variant][0]}"
+    for variant, (label, _) in VARIANTS.items():
+        if name == variant_tool(variant):
+            return f"{tool_label('gazette', versions)} {label}"
     version = short_version(versions[name])
     return f"gazette {version}" if name == "gazette" else f"Hugo {version} ({name})"
 
